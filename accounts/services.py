@@ -1,0 +1,125 @@
+"""Writes to accounts and roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission, User
+from django.db import transaction
+
+from municipalities.models import Municipality, SubRegion
+
+from .models import Membership, Role
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str
+    municipality_code: str | None = None
+    subregion_slug: str | None = None
+
+
+SUBREGION_SLUGS = [
+    "amsterdam",
+    "amstelland-meerlanden",
+    "almere-lelystad",
+    "gooi-en-vechtstreek",
+    "ijmond",
+    "zaanstreek-waterland",
+    "zuid-kennemerland",
+]
+
+DEMO_ACCOUNTS: list[DemoAccount] = [
+    DemoAccount("beleid.haarlem", "Fatima el Amrani", Role.OFFICER, municipality_code="GM0392"),
+    DemoAccount("beleid2.haarlem", "Joost de Vries", Role.OFFICER, municipality_code="GM0392"),
+    DemoAccount("beleid.amsterdam", "Sanne Bakker", Role.OFFICER, municipality_code="GM0363"),
+    DemoAccount(
+        "coordinator.zuid-kennemerland",
+        "Pieter Jansen",
+        Role.COORDINATOR,
+        subregion_slug="zuid-kennemerland",
+    ),
+    *[
+        DemoAccount(f"stuurgroep.{slug}", f"Wethouder {slug}", Role.STEERING, subregion_slug=slug)
+        for slug in SUBREGION_SLUGS
+    ],
+    DemoAccount("voorzitter", "Voorzitter stuurgroep (Almere)", Role.CHAIR),
+    DemoAccount("programma", "Programmateam MRA", Role.PROGRAMME),
+    DemoAccount("beheer", "Functioneel beheer", Role.ADMIN),
+]
+
+# The programme team maintains reference data (target groups, indicators) in the admin.
+PROGRAMME_ADMIN_PERMISSIONS = [
+    ("target_groups", "change_targetgroup"),
+    ("target_groups", "add_targetgroup"),
+    ("target_groups", "view_targetgroup"),
+    ("municipalities", "view_municipality"),
+    ("municipalities", "view_subregion"),
+    ("municipalities", "add_indicator"),
+    ("municipalities", "change_indicator"),
+    ("municipalities", "view_indicator"),
+]
+
+
+def membership_assign(
+    *,
+    user: User,
+    role: str,
+    municipality: Municipality | None = None,
+    subregion: SubRegion | None = None,
+) -> Membership:
+    """Give a user their (single) role; replaces an earlier one."""
+    with transaction.atomic():
+        membership, _ = Membership.objects.get_or_create(
+            user=user,
+            defaults={"role": role, "municipality": municipality, "subregion": subregion},
+        )
+        membership.role = role
+        membership.municipality = municipality
+        membership.subregion = subregion
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+def demo_accounts_ensure(*, password: str) -> list[User]:
+    """Create or refresh the demo accounts, all with the given password."""
+    user_model = get_user_model()
+    users = []
+    with transaction.atomic():
+        for account in DEMO_ACCOUNTS:
+            user, _ = user_model.objects.get_or_create(username=account.username)
+            first, _, last = account.full_name.partition(" ")
+            user.first_name, user.last_name = first, last
+            user.email = f"{account.username}@mra.example"
+            user.is_active = True
+            user.is_staff = account.role in (Role.ADMIN, Role.PROGRAMME)
+            user.is_superuser = account.role == Role.ADMIN
+            user.set_password(password)
+            user.save()
+            if account.role == Role.PROGRAMME:
+                user.user_permissions.set(
+                    Permission.objects.filter(
+                        content_type__app_label__in={a for a, _ in PROGRAMME_ADMIN_PERMISSIONS},
+                        codename__in={c for _, c in PROGRAMME_ADMIN_PERMISSIONS},
+                    )
+                )
+            membership_assign(
+                user=user,
+                role=account.role,
+                municipality=(
+                    Municipality.objects.get(cbs_code=account.municipality_code)
+                    if account.municipality_code
+                    else None
+                ),
+                subregion=(
+                    SubRegion.objects.get(slug=account.subregion_slug)
+                    if account.subregion_slug
+                    else None
+                ),
+            )
+            users.append(user)
+    return users

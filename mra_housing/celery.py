@@ -1,0 +1,11 @@
+"""The Celery application. Tasks live in each app's tasks.py and take ids, not objects."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mra_housing.settings")
+
+app = Celery("mra_housing")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

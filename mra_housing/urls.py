@@ -1,0 +1,49 @@
+"""Top-level URLs: pages per app, the API under /api/v1/, health and the admin."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.api import MeApi
+from core import views as core_views
+from core.health import healthz
+from municipalities.api import MunicipalityListApi, SubRegionListApi
+from target_groups.api import TargetGroupListApi
+
+api_v1 = [
+    path("municipalities/", MunicipalityListApi.as_view(), name="api-municipalities"),
+    path("subregions/", SubRegionListApi.as_view(), name="api-subregions"),
+    path("target-groups/", TargetGroupListApi.as_view(), name="api-target-groups"),
+    path("me/", MeApi.as_view(), name="api-me"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "inloggen/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language choice must work before login too (the login page offers English).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("municipalities.urls")),
+    path("", include("target_groups.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("beheer/", admin.site.urls),
+]
+
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
