@@ -17,9 +17,8 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"\n=== {script.name} ===", flush=True)
-        result = subprocess.run(
-            [sys.executable, str(script)], env=env, cwd=HERE.parent, check=False
-        )  # noqa: S603
+        command = [sys.executable, str(script)]  # our own scripts, no user input
+        result = subprocess.run(command, env=env, cwd=HERE.parent, check=False)  # noqa: S603
         if result.returncode != 0:
             failed.append(script.name)
     if failed:
