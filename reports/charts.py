@@ -1,0 +1,276 @@
+"""Charts as Vega-Lite specifications, rendered to SVG on the server (no browser, no CDN).
+
+Every chart comes with the rows it draws, so that a page or PDF shows the same numbers as an
+accessible table. Specs are plain dicts; `render_svg` turns one into an SVG string with Dutch
+number formats. vl-convert is imported inside the function so that web start-up stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+FONT = "DejaVu Sans"
+BLUE = "#154273"
+ORANGE = "#a65e00"
+
+# Tile map of the 30 MRA municipalities: (column, row), laid out roughly like the region
+# (north at the top, the coast on the left, Flevoland on the right).
+TILE_LAYOUT: dict[str, tuple[int, int]] = {
+    "GM0450": (1, 0),  # Uitgeest
+    "GM0880": (3, 0),  # Wormerland
+    "GM0439": (4, 0),  # Purmerend
+    "GM0385": (5, 0),  # Edam-Volendam
+    "GM0995": (8, 0),  # Lelystad
+    "GM0396": (0, 1),  # Heemskerk
+    "GM0375": (1, 1),  # Beverwijk
+    "GM0479": (2, 1),  # Zaanstad
+    "GM0431": (3, 1),  # Oostzaan
+    "GM0415": (4, 1),  # Landsmeer
+    "GM0852": (5, 1),  # Waterland
+    "GM0034": (7, 1),  # Almere
+    "GM0377": (0, 2),  # Bloemendaal
+    "GM0453": (1, 2),  # Velsen
+    "GM0363": (3, 2),  # Amsterdam
+    "GM0384": (4, 2),  # Diemen
+    "GM1942": (5, 2),  # Gooise Meren
+    "GM0406": (6, 2),  # Huizen
+    "GM0376": (7, 2),  # Blaricum
+    "GM0473": (0, 3),  # Zandvoort
+    "GM0392": (1, 3),  # Haarlem
+    "GM0394": (2, 3),  # Haarlemmermeer
+    "GM0362": (3, 3),  # Amstelveen
+    "GM0437": (4, 3),  # Ouder-Amstel
+    "GM1696": (5, 3),  # Wijdemeren
+    "GM0402": (6, 3),  # Hilversum
+    "GM0417": (7, 3),  # Laren
+    "GM0397": (1, 4),  # Heemstede
+    "GM0358": (2, 4),  # Aalsmeer
+    "GM0451": (3, 4),  # Uithoorn
+}
+
+
+@dataclass
+class Chart:
+    """A rendered chart: the SVG, a one-sentence text alternative and the rows it draws."""
+
+    spec: dict[str, Any]
+    description: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def svg(self) -> str:
+        return render_svg(self.spec)
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    import vl_convert
+
+    svg: str = vl_convert.vegalite_to_svg(spec, format_locale="nl-NL")
+    return svg
+
+
+def _base(title: str, description: str, width: int = 640) -> dict[str, Any]:
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "title": {"text": title, "anchor": "start", "font": FONT, "fontSize": 14},
+        "description": description,
+        "width": width,
+        "background": "white",
+        "config": {
+            "font": FONT,
+            "axis": {
+                "labelFont": FONT,
+                "titleFont": FONT,
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+            },
+            "legend": {"labelFont": FONT, "titleFont": FONT},
+            "view": {"stroke": None},
+        },
+    }
+
+
+def bar_chart(
+    rows: Sequence[dict[str, Any]],
+    *,
+    category: str,
+    value: str,
+    title: str,
+    value_title: str,
+    category_title: str,
+    description: str,
+    reference: float | None = None,
+    reference_title: str = "",
+    value_format: str = ",.1f",
+) -> Chart:
+    """Horizontal bars, one per category, sorted by value, with an optional reference line."""
+    data = [dict(r) for r in rows]
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "bar", "color": BLUE},
+            "encoding": {
+                "y": {"field": category, "type": "nominal", "sort": "-x", "title": category_title},
+                "x": {
+                    "field": value,
+                    "type": "quantitative",
+                    "title": value_title,
+                    "axis": {"format": value_format},
+                },
+                "tooltip": [
+                    {"field": category, "type": "nominal", "title": category_title},
+                    {
+                        "field": value,
+                        "type": "quantitative",
+                        "title": value_title,
+                        "format": value_format,
+                    },
+                ],
+            },
+        }
+    ]
+    if reference is not None:
+        layers.append(
+            {
+                "data": {"values": [{"reference": reference, "label": reference_title}]},
+                "mark": {"type": "rule", "color": ORANGE, "strokeWidth": 2, "strokeDash": [6, 3]},
+                "encoding": {"x": {"field": "reference", "type": "quantitative"}},
+            }
+        )
+    spec = {
+        **_base(title, description),
+        "height": {"step": 16},
+        "data": {"values": data},
+        "layer": layers,
+    }
+    return Chart(spec=spec, description=description, rows=data)
+
+
+def band_chart(
+    rows: Sequence[dict[str, Any]],
+    *,
+    category: str,
+    low: str,
+    mid: str,
+    high: str,
+    title: str,
+    value_title: str,
+    category_title: str,
+    description: str,
+) -> Chart:
+    """A range (low–high) with a point (mid) per category: sensitivity bands."""
+    data = [dict(r) for r in rows]
+    spec = {
+        **_base(title, description),
+        "height": {"step": 16},
+        "data": {"values": data},
+        "layer": [
+            {
+                "mark": {"type": "rule", "color": BLUE, "strokeWidth": 3},
+                "encoding": {
+                    "y": {
+                        "field": category,
+                        "type": "nominal",
+                        "sort": None,
+                        "title": category_title,
+                    },
+                    "x": {"field": low, "type": "quantitative", "title": value_title},
+                    "x2": {"field": high},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "color": ORANGE, "size": 50},
+                "encoding": {
+                    "y": {"field": category, "type": "nominal", "sort": None},
+                    "x": {"field": mid, "type": "quantitative"},
+                },
+            },
+        ],
+    }
+    return Chart(spec=spec, description=description, rows=data)
+
+
+def tile_map(
+    rows: Sequence[dict[str, Any]],
+    *,
+    code: str,
+    label: str,
+    value: str,
+    title: str,
+    value_title: str,
+    description: str,
+    value_format: str = ",.1f",
+) -> Chart:
+    """The 30 municipalities as tiles laid out like the region, coloured by `value`.
+
+    Rows whose code has no tile (a municipality outside the MRA layout) are left off the map
+    but stay in the table rows.
+    """
+    data = []
+    for r in rows:
+        position = TILE_LAYOUT.get(str(r[code]))
+        if position is None:
+            continue
+        data.append({**r, "_col": position[0], "_row": position[1], "_short": str(r[label])})
+    spec = {
+        **_base(title, description, width=9 * 88),
+        "height": 5 * 56,
+        "data": {"values": data},
+        "encoding": {
+            "x": {
+                "field": "_col",
+                "type": "ordinal",
+                "axis": None,
+                "scale": {"domain": list(range(9))},
+            },
+            "y": {
+                "field": "_row",
+                "type": "ordinal",
+                "axis": None,
+                "scale": {"domain": list(range(5))},
+            },
+        },
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+                "encoding": {
+                    "color": {
+                        "field": value,
+                        "type": "quantitative",
+                        "title": value_title,
+                        "scale": {"scheme": "blues"},
+                        "legend": {"format": value_format, "orient": "bottom"},
+                    },
+                    "tooltip": [
+                        {"field": label, "type": "nominal"},
+                        {
+                            "field": value,
+                            "type": "quantitative",
+                            "format": value_format,
+                            "title": value_title,
+                        },
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 8.5, "baseline": "middle"},
+                "encoding": {
+                    "text": {"field": "_short", "type": "nominal"},
+                    "color": {
+                        "condition": {
+                            "test": f"datum['{value}'] > 0.6 * {_max(data, value)}",
+                            "value": "white",
+                        },
+                        "value": "black",
+                    },
+                },
+            },
+        ],
+    }
+    return Chart(spec=spec, description=description, rows=[dict(r) for r in rows])
+
+
+def _max(data: Sequence[dict[str, Any]], key: str) -> float:
+    values = [float(d[key]) for d in data if d.get(key) is not None]
+    return max(values) if values else 0.0
