@@ -1,0 +1,610 @@
+"""The fair-share model (DOMAIN.md section 4): :func:`allocate` runs every step exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from allocation.engine.bounds import capacity, solve_bounded
+from allocation.engine.credit import apply_credit
+from allocation.engine.errors import Infeasible, InvalidInput, TieRefused
+from allocation.engine.key import compute_key, indicator_totals
+from allocation.engine.numbers import ceil_fraction, decimal_str, floor_fraction
+from allocation.engine.rounding import apportion, check_integer_bounds, claim_str
+from allocation.engine.types import (
+    METHODS,
+    POPULATION,
+    AllocationInput,
+    AllocationResult,
+    Municipality,
+    MunicipalityResult,
+    RoundingInfo,
+    SubregionResult,
+    Tie,
+)
+
+MUNICIPALITY_TIE_RULE = "larger exact quota first, then larger {secondary}, then CBS code ascending"
+SUBREGION_TIE_RULE = "larger exact quota first, then larger {secondary}, then name ascending"
+
+
+def validate_input(inp: AllocationInput) -> None:
+    """Check the semantic contract; raise :class:`InvalidInput` naming the field."""
+    if inp.method not in METHODS:
+        raise InvalidInput(
+            f"unknown method {inp.method!r}; use one of {', '.join(METHODS)}", field="method"
+        )
+    statutory = inp.method == "statutory"
+    if inp.total is None and not statutory:
+        raise InvalidInput("the total is required", field="total")
+    if inp.total is not None and inp.total < 0:
+        raise InvalidInput("must be 0 or more", field="total")
+    if not inp.municipalities:
+        raise InvalidInput("at least one municipality is required", field="municipalities")
+
+    for name, alpha in inp.weights.items():
+        if alpha < 0:
+            raise InvalidInput("a weight cannot be negative", field=f"weights.{name}")
+    weight_sum = sum(inp.weights.values(), Fraction(0))
+    if (not statutory or inp.weights) and weight_sum != 1:
+        raise InvalidInput(
+            f"the weights must add up to exactly 1, they add up to {decimal_str(weight_sum)}",
+            field="weights",
+        )
+    if not 0 <= inp.credit_factor <= 1:
+        raise InvalidInput("must lie between 0 and 1", field="credit_factor")
+    m = inp.max_credit_fraction
+    if m is not None and not 0 <= m <= 1:
+        raise InvalidInput("must lie between 0 and 1", field="max_credit_fraction")
+    if inp.household_size is not None and inp.household_size <= 0:
+        raise InvalidInput("must be more than 0", field="household_size")
+
+    weighted = [name for name, alpha in inp.weights.items() if alpha > 0]
+    seen: dict[str, int] = {}
+    for index, muni in enumerate(inp.municipalities):
+        prefix = f"municipalities[{index}]"
+        if not muni.code:
+            raise InvalidInput("the code is required", field=f"{prefix}.code")
+        if muni.code in seen:
+            raise InvalidInput(
+                f"duplicate code {muni.code!r} (also municipalities[{seen[muni.code]}])",
+                field=f"{prefix}.code",
+            )
+        seen[muni.code] = index
+        if inp.two_tier and not muni.subregion:
+            raise InvalidInput(
+                "two-tier needs a sub-region for every municipality", field=f"{prefix}.subregion"
+            )
+        for name, value in muni.indicators.items():
+            if value < 0:
+                raise InvalidInput("cannot be negative", field=f"{prefix}.indicators.{name}")
+        for name in weighted:
+            if name not in muni.indicators:
+                raise InvalidInput(
+                    f"the weighted indicator {name!r} is missing for {muni.code}",
+                    field=f"{prefix}.indicators.{name}",
+                )
+        if muni.existing_effort < 0:
+            raise InvalidInput("cannot be negative", field=f"{prefix}.existing_effort")
+        if muni.lower is not None and muni.lower < 0:
+            raise InvalidInput("cannot be negative", field=f"{prefix}.lower")
+        if muni.upper is not None and muni.upper < 0:
+            raise InvalidInput("cannot be negative", field=f"{prefix}.upper")
+        if muni.lower is not None and muni.upper is not None and muni.lower > muni.upper:
+            raise InvalidInput(
+                f"the lower bound {decimal_str(muni.lower)} exceeds the upper bound "
+                f"{decimal_str(muni.upper)}",
+                field=f"{prefix}.lower",
+            )
+        if statutory:
+            if POPULATION not in muni.indicators:
+                raise InvalidInput(
+                    "method statutory needs the population of every municipality",
+                    field=f"{prefix}.indicators.{POPULATION}",
+                )
+            if (
+                inp.statutory is not None
+                and muni.indicators[POPULATION] > inp.statutory.national_population
+            ):
+                raise InvalidInput(
+                    "exceeds the national population", field=f"{prefix}.indicators.{POPULATION}"
+                )
+    if statutory:
+        if inp.statutory is None:
+            raise InvalidInput(
+                "method statutory needs national_total and national_population", field="statutory"
+            )
+        if inp.statutory.national_total < 0:
+            raise InvalidInput("must be 0 or more", field="statutory.national_total")
+        if inp.statutory.national_population <= 0:
+            raise InvalidInput("must be more than 0", field="statutory.national_population")
+
+
+def _secondary_indicator(inp: AllocationInput) -> str | None:
+    """Second tie-break key: population if everybody has it, else the first weighted one."""
+    if all(POPULATION in m.indicators for m in inp.municipalities):
+        return POPULATION
+    weighted = sorted(name for name, alpha in inp.weights.items() if alpha > 0)
+    return weighted[0] if weighted else None
+
+
+def _tie_ranks(
+    quotas: Sequence[Fraction], secondary: Sequence[Fraction], names: Sequence[str]
+) -> list[int]:
+    order = sorted(
+        range(len(quotas)),
+        key=lambda i: (
+            -float(quotas[i]),
+            -quotas[i],
+            -float(secondary[i]),
+            -secondary[i],
+            names[i],
+        ),
+    )
+    rank = [0] * len(quotas)
+    for position, i in enumerate(order):
+        rank[i] = position
+    return rank
+
+
+def _population_figures(
+    inp: AllocationInput, seats: Sequence[int], house: int
+) -> tuple[
+    list[Fraction | None], list[Fraction | None], list[Fraction | None], list[Fraction | None]
+]:
+    munis = inp.municipalities
+    populations: list[Fraction | None] = [m.indicators.get(POPULATION) for m in munis]
+    per_1000: list[Fraction | None] = []
+    for p, n in zip(populations, seats, strict=True):
+        per_1000.append(Fraction(1000 * n * p.denominator, p.numerator) if p else None)
+    known = [p for p in populations if p is not None]
+    share: list[Fraction | None] = [None] * len(munis)
+    diff: list[Fraction | None] = [None] * len(munis)
+    if len(known) == len(munis) and any(known):
+        if all(p.denominator == 1 for p in known):
+            total_int = sum(p.numerator for p in known)
+            for i, p in enumerate(known):
+                value = Fraction(house * p.numerator, total_int)
+                share[i] = value
+                diff[i] = seats[i] - value
+        else:
+            total_pop = sum(known, Fraction(0))
+            for i, p in enumerate(known):
+                value = house * p / total_pop
+                share[i] = value
+                diff[i] = seats[i] - value
+    return populations, per_1000, share, diff
+
+
+def allocate(inp: AllocationInput) -> AllocationResult:
+    """Run the fair-share model on one group and return every step, exactly."""
+    validate_input(inp)
+    if inp.method == "statutory":
+        return _allocate_statutory(inp)
+    assert inp.total is not None  # noqa: S101  (validate_input guarantees it)
+    total = inp.total
+    munis = inp.municipalities
+    count = len(munis)
+    codes = [m.code for m in munis]
+    warnings: list[str] = []
+
+    keys, totals = compute_key(munis, inp.weights)
+    others = sorted({name for m in munis for name in m.indicators} - set(totals))
+    totals.update(indicator_totals(munis, others))
+    credit = apply_credit(keys, [m.existing_effort for m in munis], inp.credit_factor, total)
+    q = credit.corrected
+
+    lower: list[Fraction] = []
+    upper: list[Fraction | None] = []
+    has_lower: list[bool] = []
+    for i, muni in enumerate(munis):
+        lo = muni.lower
+        if inp.max_credit_fraction is not None:
+            floor_share = (1 - inp.max_credit_fraction) * keys[i] * total
+            lo = floor_share if lo is None else max(lo, floor_share)
+        has_lower.append(lo is not None)
+        lower.append(lo if lo is not None else Fraction(0))
+        upper.append(muni.upper)
+    try:
+        _check_bounds(codes, q, lower, upper, total)
+    except Infeasible as error:
+        raise _with_field(error, codes) from None
+
+    solved = solve_bounded(q, lower, upper, total)
+    if solved is None:  # pragma: no cover - _check_bounds proved feasibility
+        raise Infeasible("the bounds cannot be met", bound="upper", codes=codes)
+    lam, region_quota = solved
+    bound_hit: list[str | None] = []
+    for i in range(count):
+        hit: str | None = None
+        if region_quota[i] != lam * q[i]:
+            hit = "lower" if region_quota[i] == lower[i] else "upper"
+        bound_hit.append(hit)
+
+    int_lower = [ceil_fraction(lo) for lo in lower]
+    int_upper = [None if u is None else floor_fraction(u) for u in upper]
+    try:
+        check_integer_bounds(total, int_lower, int_upper, codes)
+    except Infeasible as error:
+        raise _with_field(error, codes) from None
+    secondary_name = _secondary_indicator(inp)
+    secondary = [
+        m.indicators.get(secondary_name, Fraction(0)) if secondary_name else Fraction(0)
+        for m in munis
+    ]
+    muni_rule = MUNICIPALITY_TIE_RULE.format(secondary=secondary_name or "indicator")
+    sub_rule = SUBREGION_TIE_RULE.format(secondary=secondary_name or "indicator")
+
+    seats = [0] * count
+    quota = list(region_quota)
+    infos: list[RoundingInfo | None] = [None] * count
+    sub_hit: list[str | None] = [None] * count
+    ties: list[Tie] = []
+    groups = _subregions(munis)
+    subregion_results: list[SubregionResult] = []
+
+    if not inp.two_tier:
+        result = apportion(
+            region_quota,
+            total,
+            inp.method,
+            lower=int_lower,
+            upper=int_upper,
+            tie_rank=_tie_ranks(region_quota, secondary, codes),
+            labels=codes,
+            stage="municipalities",
+            subregion=None,
+            tie_rule=muni_rule,
+        )
+        seats = result.seats
+        infos = list(result.info)
+        ties.extend(result.ties)
+        for name, members in groups:
+            subregion_results.append(
+                SubregionResult(
+                    name=name,
+                    codes=tuple(codes[i] for i in members),
+                    quota=sum((region_quota[i] for i in members), Fraction(0)),
+                    allocation=sum(seats[i] for i in members),
+                    lower=sum(int_lower[i] for i in members),
+                    upper=_sum_upper([int_upper[i] for i in members]),
+                    lambda_=None,
+                    rounding=None,
+                )
+            )
+    else:
+        names = [name for name, _ in groups]
+        sub_quota = [sum((region_quota[i] for i in members), Fraction(0)) for _, members in groups]
+        sub_lower = [sum(int_lower[i] for i in members) for _, members in groups]
+        sub_upper = [_sum_upper([int_upper[i] for i in members]) for _, members in groups]
+        sub_secondary = [sum((secondary[i] for i in members), Fraction(0)) for _, members in groups]
+        top = apportion(
+            sub_quota,
+            total,
+            inp.method,
+            lower=sub_lower,
+            upper=sub_upper,
+            tie_rank=_tie_ranks(sub_quota, sub_secondary, names),
+            labels=names,
+            stage="subregions",
+            subregion=None,
+            tie_rule=sub_rule,
+        )
+        ties.extend(top.ties)
+        for r, (name, members) in enumerate(groups):
+            house = top.seats[r]
+            inner_q = [q[i] for i in members]
+            inner_lower = [lower[i] for i in members]
+            inner_upper = [upper[i] for i in members]
+            inner_solved = solve_bounded(inner_q, inner_lower, inner_upper, house)
+            inner_lam: Fraction | None = None
+            if inner_solved is None:
+                inner_quota = _fallback_inner(inner_q, inner_lower, inner_upper)
+                warnings.append(
+                    f"sub-region {name}: its quotas cannot be scaled to its whole number {house} "
+                    "because the municipalities with room under their upper bound already do "
+                    "more than their share; the whole-number bounds decided the rounding"
+                )
+            else:
+                inner_lam, inner_quota = inner_solved
+            for k, i in enumerate(members):
+                quota[i] = inner_quota[k]
+                if inner_lam is not None and inner_quota[k] != inner_lam * q[i]:
+                    sub_hit[i] = "lower" if inner_quota[k] == lower[i] else "upper"
+            inner = apportion(
+                inner_quota,
+                house,
+                inp.method,
+                lower=[int_lower[i] for i in members],
+                upper=[int_upper[i] for i in members],
+                tie_rank=_tie_ranks(
+                    inner_quota, [secondary[i] for i in members], [codes[i] for i in members]
+                ),
+                labels=[codes[i] for i in members],
+                stage="municipalities",
+                subregion=name,
+                tie_rule=muni_rule,
+            )
+            ties.extend(inner.ties)
+            for k, i in enumerate(members):
+                seats[i] = inner.seats[k]
+                infos[i] = inner.info[k]
+            subregion_results.append(
+                SubregionResult(
+                    name=name,
+                    codes=tuple(codes[i] for i in members),
+                    quota=sub_quota[r],
+                    allocation=house,
+                    lower=sub_lower[r],
+                    upper=sub_upper[r],
+                    lambda_=inner_lam,
+                    rounding=top.info[r],
+                )
+            )
+        _quota_warnings(
+            [f"sub-region {n}" for n in names], sub_quota, top.seats, inp.method, warnings
+        )
+
+    _quota_warnings(codes, quota, seats, inp.method, warnings)
+    if inp.strict_ties and ties:
+        raise TieRefused(_tie_message(ties), ties=ties, field="strict_ties")
+
+    populations, per_1000, share, diff = _population_figures(inp, seats, total)
+    results = []
+    for i, muni in enumerate(munis):
+        info = infos[i]
+        assert info is not None  # noqa: S101
+        results.append(
+            MunicipalityResult(
+                code=muni.code,
+                name=muni.name,
+                subregion=muni.subregion,
+                indicators=muni.indicators,
+                key=keys[i],
+                uncorrected=keys[i] * total,
+                existing_effort=muni.existing_effort,
+                credit=credit.credit[i],
+                corrected=q[i],
+                zeroed=credit.zeroed[i],
+                respread_round=credit.respread_round[i],
+                lower=lower[i] if has_lower[i] else None,
+                upper=upper[i],
+                bound_hit=bound_hit[i],
+                region_quota=region_quota[i],
+                quota=quota[i],
+                subregion_bound_hit=sub_hit[i],
+                rounding=info,
+                allocation=seats[i],
+                backlog=muni.backlog,
+                total_with_backlog=max(0, seats[i] + muni.backlog),
+                population=populations[i],
+                per_1000=per_1000[i],
+                population_share=share[i],
+                difference_from_population_share=diff[i],
+                within_quota=floor_fraction(quota[i]) <= seats[i] <= ceil_fraction(quota[i]),
+            )
+        )
+    zeroed = [codes[i] for i in range(count) if credit.zeroed[i]]
+    if zeroed:
+        warnings.append(
+            "already does more than its share (credit brings its task to 0): " + ", ".join(zeroed)
+        )
+    return AllocationResult(
+        input=inp,
+        total=total,
+        allocated_total=sum(seats),
+        method=inp.method,
+        two_tier=inp.two_tier,
+        weights=dict(inp.weights),
+        indicator_totals=totals,
+        lambda_=lam,
+        credit_rounds=credit.rounds,
+        municipalities=tuple(results),
+        subregions=tuple(subregion_results),
+        ties=tuple(ties),
+        warnings=tuple(warnings),
+    )
+
+
+def _subregions(munis: Sequence[Municipality]) -> list[tuple[str, list[int]]]:
+    """Sub-regions in order of first appearance, with their members' positions."""
+    groups: dict[str, list[int]] = {}
+    for i, muni in enumerate(munis):
+        groups.setdefault(muni.subregion, []).append(i)
+    return list(groups.items())
+
+
+def _with_field(error: Infeasible, codes: Sequence[str]) -> Infeasible:
+    """Name the input field of an infeasible bound: one municipality, or all of them."""
+    side = "upper" if error.bound == "upper" else "lower"
+    field = f"municipalities[*].{side}"
+    if len(error.codes) == 1 and error.codes[0] in codes:
+        field = f"municipalities[{codes.index(error.codes[0])}].{side}"
+    return Infeasible(error.message, bound=error.bound, codes=error.codes, field=field)
+
+
+def _sum_upper(values: Sequence[int | None]) -> int | None:
+    if any(v is None for v in values):
+        return None
+    return sum(v or 0 for v in values)
+
+
+def _fallback_inner(
+    base: Sequence[Fraction], lower: Sequence[Fraction], upper: Sequence[Fraction | None]
+) -> list[Fraction]:
+    """Quotas at lambda -> infinity (every municipality with q_i > 0 at its upper bound)."""
+    out = []
+    for b, lo, up in zip(base, lower, upper, strict=True):
+        out.append(up if b > 0 and up is not None else lo)
+    return out
+
+
+def _check_bounds(
+    codes: Sequence[str],
+    q: Sequence[Fraction],
+    lower: Sequence[Fraction],
+    upper: Sequence[Fraction | None],
+    total: int,
+) -> None:
+    clash = [
+        codes[i] for i in range(len(codes)) if (upper[i] is not None and lower[i] > (upper[i] or 0))
+    ]
+    if clash:
+        raise Infeasible(
+            "the lower bound (explicit or from max_credit_fraction) exceeds the upper bound for "
+            + ", ".join(clash),
+            bound="lower",
+            codes=clash,
+        )
+    low_sum = sum(lower, Fraction(0))
+    if low_sum > total:
+        names = [codes[i] for i in range(len(codes)) if lower[i] > 0]
+        raise Infeasible(
+            f"the lower bounds bind: they add up to {decimal_str(low_sum)}, more than the total "
+            f"{total} (municipalities with a lower bound: {', '.join(names)})",
+            bound="lower",
+            codes=names,
+        )
+    cap = capacity(q, lower, upper)
+    if cap is not None and cap < total:
+        capped = [codes[i] for i in range(len(codes)) if upper[i] is not None]
+        up_sum = sum((u for u in upper if u is not None), Fraction(0))
+        if up_sum < total:
+            message = (
+                f"the upper bounds bind: they add up to {decimal_str(up_sum)}, less than the "
+                f"total {total} (municipalities: {', '.join(capped)})"
+            )
+        else:
+            message = (
+                f"the upper bounds bind: the municipalities that still have a share can take at "
+                f"most {decimal_str(cap)}, less than the total {total}; the others already do "
+                "more than their share and stay at their lower bound"
+            )
+        raise Infeasible(message, bound="upper", codes=capped)
+
+
+def _quota_warnings(
+    labels: Sequence[str],
+    quota: Sequence[Fraction],
+    seats: Sequence[int],
+    method: str,
+    warnings: list[str],
+) -> None:
+    for label, a, n in zip(labels, quota, seats, strict=True):
+        low, high = floor_fraction(a), ceil_fraction(a)
+        if not low <= n <= high:
+            warnings.append(
+                f"quota rule broken ({method}): {label} gets {n}, its quota "
+                f"{decimal_str(a)} allows {low}..{high}"
+            )
+
+
+def _tie_message(ties: Sequence[Tie]) -> str:
+    parts = []
+    for tie in ties:
+        where = f" in {tie.subregion}" if tie.subregion else ""
+        parts.append(
+            f"{tie.stage}{where}: {', '.join(tie.tied)} tie at {tie.measure} "
+            f"{claim_str(tie.method, tie.value)} for {tie.seats} seat(s)"
+        )
+    return "an exact tie decides a seat; the steering group must decide: " + "; ".join(parts)
+
+
+def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
+    """Huisvestingswet 2014 art. 29: n_i = ceil(vg * p_i / P_NL)."""
+    params = inp.statutory
+    assert params is not None  # noqa: S101  (validate_input guarantees it)
+    munis = inp.municipalities
+    warnings: list[str] = []
+    if inp.credit_factor and any(m.existing_effort for m in munis):
+        warnings.append("method statutory ignores credit for existing effort")
+    if inp.max_credit_fraction is not None or any(
+        m.lower is not None or m.upper is not None for m in munis
+    ):
+        warnings.append("method statutory ignores bounds")
+    pops = [m.indicators[POPULATION] for m in munis]
+    quotas = [params.national_total * p / params.national_population for p in pops]
+    seats = [ceil_fraction(a) for a in quotas]
+    allocated = sum(seats)
+    if inp.total is not None and allocated != inp.total:
+        warnings.append(
+            f"the statutory tasks add up to {allocated}, not to the total {inp.total} "
+            "(art. 29(2) lets municipalities redistribute as long as the sum stays the same)"
+        )
+    house = inp.total if inp.total is not None else allocated
+    keys = [p / params.national_population for p in pops]
+    populations, per_1000, share, diff = _population_figures(inp, seats, house)
+    results = []
+    for i, muni in enumerate(munis):
+        a = quotas[i]
+        info = RoundingInfo(
+            floor=floor_fraction(a),
+            remainder=a - floor_fraction(a),
+            last_priority=None,
+            next_priority=None,
+            rank=0,
+            forced=None,
+            decision=(
+                f"ceil({params.national_total} x {pops[i]} / {params.national_population}) = "
+                f"ceil({decimal_str(a)}) = {seats[i]} (Huisvestingswet 2014 art. 29)"
+            ),
+        )
+        results.append(
+            MunicipalityResult(
+                code=muni.code,
+                name=muni.name,
+                subregion=muni.subregion,
+                indicators=muni.indicators,
+                key=keys[i],
+                uncorrected=a,
+                existing_effort=muni.existing_effort,
+                credit=Fraction(0),
+                corrected=a,
+                zeroed=False,
+                respread_round=None,
+                lower=None,
+                upper=None,
+                bound_hit=None,
+                region_quota=a,
+                quota=a,
+                subregion_bound_hit=None,
+                rounding=info,
+                allocation=seats[i],
+                backlog=muni.backlog,
+                total_with_backlog=max(0, seats[i] + muni.backlog),
+                population=populations[i],
+                per_1000=per_1000[i],
+                population_share=share[i],
+                difference_from_population_share=diff[i],
+                within_quota=True,
+            )
+        )
+    subregions = []
+    for name, members in _subregions(munis):
+        subregions.append(
+            SubregionResult(
+                name=name,
+                codes=tuple(munis[i].code for i in members),
+                quota=sum((quotas[i] for i in members), Fraction(0)),
+                allocation=sum(seats[i] for i in members),
+                lower=0,
+                upper=None,
+                lambda_=None,
+                rounding=None,
+            )
+        )
+    names = sorted({name for m in munis for name in m.indicators})
+    return AllocationResult(
+        input=inp,
+        total=inp.total,
+        allocated_total=allocated,
+        method="statutory",
+        two_tier=inp.two_tier,
+        weights=dict(inp.weights),
+        indicator_totals=indicator_totals(munis, names),
+        lambda_=None,
+        credit_rounds=0,
+        municipalities=tuple(results),
+        subregions=tuple(subregions),
+        ties=(),
+        warnings=tuple(warnings),
+    )

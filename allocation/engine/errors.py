@@ -1,0 +1,58 @@
+"""Typed errors of the allocation engine.
+
+Every error is a ``ValueError`` with a ``field`` (the input path it is about, or ``None``)
+and an English ``message``. ``str(error)`` gives one line: ``"<field>: <message>"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from allocation.engine.types import Tie
+
+
+class EngineError(ValueError):
+    """Base class of every error the engine raises on purpose."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class InvalidInput(EngineError):
+    """The input breaks the contract (missing field, wrong type, negative number, ...)."""
+
+
+class Infeasible(EngineError):
+    """The bounds cannot be met with the given total.
+
+    ``bound`` is ``"lower"``, ``"upper"`` or ``"integer"`` (the whole-number bounds
+    ceil(l_i) and floor(u_i) clash); ``codes`` names the municipalities (or sub-regions)
+    involved.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        bound: str,
+        codes: Sequence[str] = (),
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.bound = bound
+        self.codes = tuple(codes)
+
+
+class TieRefused(EngineError):
+    """Strict mode: an exact tie decides a seat, so the engine refuses to pick a winner."""
+
+    def __init__(self, message: str, *, ties: Sequence[Tie], field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.ties = tuple(ties)

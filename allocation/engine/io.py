@@ -1,0 +1,375 @@
+"""Batch interface (DOMAIN.md section 5): JSON-like dict in, JSON-serialisable dict out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from allocation.engine.core import validate_input
+from allocation.engine.errors import InvalidInput
+from allocation.engine.fairness import fairness, fairness_to_dict
+from allocation.engine.numbers import decimal_str, fraction_str, to_fraction, to_int
+from allocation.engine.rounding import claim_str
+from allocation.engine.types import (
+    METHODS,
+    AllocationInput,
+    AllocationResult,
+    Municipality,
+    MunicipalityResult,
+    RoundingInfo,
+    StatutoryParams,
+    Tie,
+)
+
+TOP_LEVEL_FIELDS = frozenset(
+    {
+        "total",
+        "method",
+        "two_tier",
+        "strict_ties",
+        "weights",
+        "credit_factor",
+        "max_credit_fraction",
+        "statutory",
+        "municipalities",
+        "household_size",
+        "description",
+    }
+)
+MUNICIPALITY_FIELDS = frozenset(
+    {"code", "name", "subregion", "indicators", "existing_effort", "lower", "upper", "backlog"}
+)
+STATUTORY_FIELDS = frozenset({"national_total", "national_population"})
+
+
+def _number(value: Any, field: str) -> Fraction:
+    if value is None:
+        raise InvalidInput("a number is required, got null", field=field)
+    if not isinstance(value, int | float | str):
+        raise InvalidInput(f"expected a number, got {type(value).__name__}", field=field)
+    return to_fraction(value, field=field)
+
+
+def _whole(value: Any, field: str) -> int:
+    if value is None:
+        raise InvalidInput("a whole number is required, got null", field=field)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidInput(f"expected a whole number, got {type(value).__name__}", field=field)
+    return to_int(value, field=field)
+
+
+def _optional_number(value: Any, field: str) -> Fraction | None:
+    return None if value is None else _number(value, field)
+
+
+def _bool(data: Mapping[str, Any], key: str) -> bool:
+    value = data.get(key, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise InvalidInput(f"expected true or false, got {value!r}", field=key)
+    return value
+
+
+def _string(value: Any, field: str, *, required: bool = True) -> str:
+    if value is None:
+        if required:
+            raise InvalidInput("is required", field=field)
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"expected a string, got {type(value).__name__}", field=field)
+    return value
+
+
+def _unknown(data: Mapping[str, Any], allowed: frozenset[str], prefix: str) -> None:
+    for key in data:
+        if key not in allowed:
+            where = f"{prefix}.{key}" if prefix else str(key)
+            raise InvalidInput(
+                f"unknown field; allowed are {', '.join(sorted(allowed))}", field=where
+            )
+
+
+def _negative(value: Fraction | None, field: str) -> None:
+    if value is not None and value < 0:
+        raise InvalidInput("cannot be negative", field=field)
+
+
+def parse_scenario(data: Any) -> AllocationInput:
+    """Validate a scenario dict (DOMAIN.md 5) and build an :class:`AllocationInput`.
+
+    Raises :class:`InvalidInput` with ``field`` set to the JSON path of the problem,
+    e.g. ``"municipalities[3].indicators.population"``.
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidInput("the scenario must be a JSON object", field="(root)")
+    _unknown(data, TOP_LEVEL_FIELDS, "")
+
+    method = data.get("method", "hamilton")
+    if not isinstance(method, str):
+        raise InvalidInput(f"expected a string, got {type(method).__name__}", field="method")
+    if method not in METHODS:
+        raise InvalidInput(
+            f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="method"
+        )
+    statutory_method = method == "statutory"
+
+    if "total" not in data or (data["total"] is None and not statutory_method):
+        raise InvalidInput("is required", field="total")
+    total = None if data["total"] is None else _whole(data["total"], "total")
+    if total is not None and total < 0:
+        raise InvalidInput("cannot be negative", field="total")
+
+    raw_weights = data.get("weights")
+    if raw_weights is None:
+        if not statutory_method:
+            raise InvalidInput("is required", field="weights")
+        raw_weights = {}
+    if not isinstance(raw_weights, Mapping):
+        raise InvalidInput("expected an object of indicator: weight", field="weights")
+    weights: dict[str, Fraction] = {}
+    for name, value in raw_weights.items():
+        weights[str(name)] = _number(value, f"weights.{name}")
+        _negative(weights[str(name)], f"weights.{name}")
+
+    raw_credit = data.get("credit_factor")
+    credit_factor = Fraction(0) if raw_credit is None else _number(raw_credit, "credit_factor")
+    max_credit = _optional_number(data.get("max_credit_fraction"), "max_credit_fraction")
+    household = _optional_number(data.get("household_size"), "household_size")
+    if "description" in data and data["description"] is not None:
+        _string(data["description"], "description")
+
+    statutory: StatutoryParams | None = None
+    raw_stat = data.get("statutory")
+    if raw_stat is not None:
+        if not isinstance(raw_stat, Mapping):
+            raise InvalidInput("expected an object or null", field="statutory")
+        _unknown(raw_stat, STATUTORY_FIELDS, "statutory")
+        for key in sorted(STATUTORY_FIELDS):
+            if key not in raw_stat:
+                raise InvalidInput("is required", field=f"statutory.{key}")
+        statutory = StatutoryParams(
+            national_total=_whole(raw_stat["national_total"], "statutory.national_total"),
+            national_population=_whole(
+                raw_stat["national_population"], "statutory.national_population"
+            ),
+        )
+    elif statutory_method:
+        raise InvalidInput(
+            "method statutory needs national_total and national_population", field="statutory"
+        )
+
+    raw_munis = data.get("municipalities")
+    if raw_munis is None:
+        raise InvalidInput("is required", field="municipalities")
+    if not isinstance(raw_munis, list):
+        raise InvalidInput("expected a list", field="municipalities")
+    municipalities = [_municipality(raw, index) for index, raw in enumerate(raw_munis)]
+
+    inp = AllocationInput(
+        total=total,
+        municipalities=tuple(municipalities),
+        weights=weights,
+        method=method,
+        two_tier=_bool(data, "two_tier"),
+        strict_ties=_bool(data, "strict_ties"),
+        credit_factor=credit_factor,
+        max_credit_fraction=max_credit,
+        statutory=statutory,
+        household_size=household,
+    )
+    validate_input(inp)
+    return inp
+
+
+def _municipality(raw: Any, index: int) -> Municipality:
+    prefix = f"municipalities[{index}]"
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("expected an object", field=prefix)
+    _unknown(raw, MUNICIPALITY_FIELDS, prefix)
+    code = _string(raw.get("code"), f"{prefix}.code")
+    if not code.strip():
+        raise InvalidInput("is required", field=f"{prefix}.code")
+    name = _string(raw.get("name"), f"{prefix}.name", required=False) or code
+    subregion = _string(raw.get("subregion"), f"{prefix}.subregion", required=False)
+    raw_ind = raw.get("indicators")
+    if raw_ind is None:
+        raise InvalidInput("is required", field=f"{prefix}.indicators")
+    if not isinstance(raw_ind, Mapping):
+        raise InvalidInput("expected an object of indicator: value", field=f"{prefix}.indicators")
+    indicators: dict[str, Fraction] = {}
+    for key, value in raw_ind.items():
+        field = f"{prefix}.indicators.{key}"
+        indicators[str(key)] = _number(value, field)
+        _negative(indicators[str(key)], field)
+    raw_effort = raw.get("existing_effort")
+    effort = Fraction(0) if raw_effort is None else _number(raw_effort, f"{prefix}.existing_effort")
+    _negative(effort, f"{prefix}.existing_effort")
+    lower = _optional_number(raw.get("lower"), f"{prefix}.lower")
+    upper = _optional_number(raw.get("upper"), f"{prefix}.upper")
+    _negative(lower, f"{prefix}.lower")
+    _negative(upper, f"{prefix}.upper")
+    raw_backlog = raw.get("backlog")
+    backlog = 0 if raw_backlog is None else _whole(raw_backlog, f"{prefix}.backlog")
+    return Municipality(
+        code=code,
+        name=name,
+        subregion=subregion,
+        indicators=indicators,
+        existing_effort=effort,
+        lower=lower,
+        upper=upper,
+        backlog=backlog,
+    )
+
+
+def _dec(value: Fraction | int | None) -> str | None:
+    return None if value is None else decimal_str(value)
+
+
+def rounding_to_dict(method: str, info: RoundingInfo) -> dict[str, Any]:
+    """The rounding step as plain JSON values."""
+    return {
+        "method": method,
+        "floor": info.floor,
+        "remainder": decimal_str(info.remainder),
+        "last_claim": claim_str(method, info.last_priority),
+        "next_claim": claim_str(method, info.next_priority),
+        "rank": info.rank,
+        "forced_by_bound": info.forced,
+        "decision": info.decision,
+    }
+
+
+def explain(result: AllocationResult, muni: MunicipalityResult) -> dict[str, Any]:
+    """Every step for one municipality as decimal strings (10 decimals) a person can redo."""
+    indicators: dict[str, Any] = {}
+    for name in sorted(muni.indicators):
+        regional = result.indicator_totals.get(name)
+        weight = result.weights.get(name)
+        value = muni.indicators[name]
+        indicators[name] = {
+            "value": _dec(value),
+            "regional_total": _dec(regional),
+            "share": _dec(value / regional) if regional else None,
+            "weight": _dec(weight),
+        }
+    for name in sorted(result.weights):
+        if name not in indicators:
+            indicators[name] = {
+                "value": None,
+                "regional_total": _dec(result.indicator_totals.get(name)),
+                "share": None,
+                "weight": _dec(result.weights[name]),
+            }
+    credit_factor = result.input.credit_factor
+    steps: dict[str, Any] = {
+        "indicators": indicators,
+        "key": decimal_str(muni.key),
+        "uncorrected_share": decimal_str(muni.uncorrected),
+        "credit": {
+            "factor": decimal_str(credit_factor),
+            "existing_effort": decimal_str(muni.existing_effort),
+            "credit": decimal_str(muni.credit),
+            "corrected_quota": decimal_str(muni.corrected),
+            "already_does_more_than_its_share": muni.zeroed,
+            "respread_round": muni.respread_round,
+            "rounds": result.credit_rounds,
+        },
+        "bounds": {
+            "lower": _dec(muni.lower),
+            "upper": _dec(muni.upper),
+            "bound_hit": muni.bound_hit,
+            "lambda": _dec(result.lambda_),
+        },
+        "region_quota": decimal_str(muni.region_quota),
+        "quota": decimal_str(muni.quota),
+        "quota_exact": fraction_str(muni.quota),
+        "rounding": rounding_to_dict(result.method, muni.rounding),
+        "within_quota": muni.within_quota,
+        "allocation": muni.allocation,
+        "backlog": muni.backlog,
+        "total_with_backlog": muni.total_with_backlog,
+        "per_1000_inhabitants": _dec(muni.per_1000),
+        "population_share": _dec(muni.population_share),
+        "difference_from_population_share": _dec(muni.difference_from_population_share),
+    }
+    if result.two_tier:
+        sub = next(s for s in result.subregions if s.name == muni.subregion)
+        steps["subregion"] = {
+            "name": sub.name,
+            "quota": decimal_str(sub.quota),
+            "allocation": sub.allocation,
+            "lambda": _dec(sub.lambda_),
+            "bound_hit": muni.subregion_bound_hit,
+        }
+    if result.method == "statutory" and result.input.statutory is not None:
+        steps["statutory"] = {
+            "national_total": result.input.statutory.national_total,
+            "national_population": result.input.statutory.national_population,
+            "population": _dec(muni.population),
+        }
+    return steps
+
+
+def tie_to_dict(tie: Tie) -> dict[str, Any]:
+    """A listed tie as plain JSON values."""
+    return {
+        "stage": tie.stage,
+        "subregion": tie.subregion,
+        "method": tie.method,
+        "measure": tie.measure,
+        "value": claim_str(tie.method, tie.value),
+        "tied": list(tie.tied),
+        "winners": list(tie.winners),
+        "losers": list(tie.losers),
+        "seats": tie.seats,
+        "rule": tie.rule,
+    }
+
+
+def result_to_dict(result: AllocationResult, *, include_fairness: bool = True) -> dict[str, Any]:
+    """The DOMAIN.md 5 output shape; JSON-serialisable and deterministic."""
+    out: dict[str, Any] = {
+        "total": result.total,
+        "method": result.method,
+        "two_tier": result.two_tier,
+        "allocated_total": result.allocated_total,
+        "weights": {k: decimal_str(v) for k, v in sorted(result.weights.items())},
+        "indicator_totals": {k: decimal_str(v) for k, v in sorted(result.indicator_totals.items())},
+        "lambda": _dec(result.lambda_),
+        "allocations": [
+            {
+                "code": m.code,
+                "name": m.name,
+                "subregion": m.subregion,
+                "quota": decimal_str(m.quota),
+                "allocation": m.allocation,
+                "backlog": m.backlog,
+                "total_with_backlog": m.total_with_backlog,
+                "steps": explain(result, m),
+            }
+            for m in result.municipalities
+        ],
+        "subregions": [
+            {
+                "name": s.name,
+                "quota": decimal_str(s.quota),
+                "allocation": s.allocation,
+                "municipalities": list(s.codes),
+                "lower": s.lower,
+                "upper": s.upper,
+                "lambda": _dec(s.lambda_),
+                "rounding": None
+                if s.rounding is None
+                else rounding_to_dict(result.method, s.rounding),
+            }
+            for s in result.subregions
+        ],
+        "ties": [tie_to_dict(t) for t in result.ties],
+        "warnings": list(result.warnings),
+    }
+    if include_fairness:
+        out["fairness"] = fairness_to_dict(fairness(result))
+    return out

@@ -1,0 +1,244 @@
+"""Plain dataclasses in and out of the engine. All amounts are exact ``Fraction``s."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from allocation.engine.numbers import to_fraction, to_int
+
+METHODS = ("hamilton", "sainte-lague", "dhondt", "huntington-hill", "statutory")
+"""Rounding methods the engine knows."""
+
+DIVISOR_METHODS = ("sainte-lague", "dhondt", "huntington-hill")
+
+POPULATION = "population"
+"""Indicator name used for per-1,000 figures, the population share and ``statutory``."""
+
+MUTATIONS = "mutations"
+"""Indicator name of the yearly vacated social rental dwellings (fairness read-outs)."""
+
+Priority = tuple[int, Fraction]
+"""A rounding claim: ``(1, 0)`` is infinite (Huntington-Hill's first seat), else ``(0, v)``."""
+
+
+def _frac_or_none(value: object, field_name: str) -> Fraction | None:
+    return None if value is None else to_fraction(value, field=field_name)
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One municipality's figures for one group and round.
+
+    Numbers may be given as ``int``, ``Decimal``, decimal ``str``, ``float`` or
+    ``Fraction``; they are stored as ``Fraction``.
+    """
+
+    code: str
+    name: str
+    subregion: str = ""
+    indicators: Mapping[str, Fraction] = field(default_factory=dict)
+    existing_effort: Fraction = Fraction(0)
+    lower: Fraction | None = None
+    upper: Fraction | None = None
+    backlog: int = 0
+
+    def __post_init__(self) -> None:
+        prefix = f"municipality {self.code}"
+        indicators = {
+            str(name): to_fraction(value, field=f"{prefix}.indicators.{name}")
+            for name, value in dict(self.indicators).items()
+        }
+        object.__setattr__(self, "indicators", indicators)
+        object.__setattr__(
+            self,
+            "existing_effort",
+            to_fraction(self.existing_effort, field=f"{prefix}.existing_effort"),
+        )
+        object.__setattr__(self, "lower", _frac_or_none(self.lower, f"{prefix}.lower"))
+        object.__setattr__(self, "upper", _frac_or_none(self.upper, f"{prefix}.upper"))
+        object.__setattr__(self, "backlog", to_int(self.backlog, field=f"{prefix}.backlog"))
+
+
+@dataclass(frozen=True)
+class StatutoryParams:
+    """Huisvestingswet 2014 art. 29: the national half-year total and national population."""
+
+    national_total: int
+    national_population: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "national_total", to_int(self.national_total, field="statutory.national_total")
+        )
+        object.__setattr__(
+            self,
+            "national_population",
+            to_int(self.national_population, field="statutory.national_population"),
+        )
+
+
+@dataclass(frozen=True)
+class AllocationInput:
+    """One allocation run: the regional task, the municipalities and the settings."""
+
+    total: int | None
+    municipalities: tuple[Municipality, ...]
+    weights: Mapping[str, Fraction] = field(default_factory=dict)
+    method: str = "hamilton"
+    two_tier: bool = False
+    strict_ties: bool = False
+    credit_factor: Fraction = Fraction(0)
+    max_credit_fraction: Fraction | None = None
+    statutory: StatutoryParams | None = None
+    household_size: Fraction | None = None
+
+    def __post_init__(self) -> None:
+        if self.total is not None:
+            object.__setattr__(self, "total", to_int(self.total, field="total"))
+        object.__setattr__(self, "municipalities", tuple(self.municipalities))
+        weights = {
+            str(name): to_fraction(value, field=f"weights.{name}")
+            for name, value in dict(self.weights).items()
+        }
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(
+            self, "credit_factor", to_fraction(self.credit_factor, field="credit_factor")
+        )
+        object.__setattr__(
+            self,
+            "max_credit_fraction",
+            _frac_or_none(self.max_credit_fraction, "max_credit_fraction"),
+        )
+        object.__setattr__(
+            self, "household_size", _frac_or_none(self.household_size, "household_size")
+        )
+
+
+@dataclass(frozen=True)
+class Tie:
+    """An exact tie at the cut that decided who got the last seat(s) of a rounding stage."""
+
+    stage: str
+    """``"subregions"`` (two-tier upper stage) or ``"municipalities"``."""
+    subregion: str | None
+    """The sub-region rounded inside (two-tier), else ``None``."""
+    method: str
+    measure: str
+    """``"remainder"`` (hamilton) or ``"priority"`` (divisor methods)."""
+    value: Priority
+    tied: tuple[str, ...]
+    """Every unit with a claim at the tied value, in tie-break order."""
+    winners: tuple[str, ...]
+    losers: tuple[str, ...]
+    seats: int
+    """How many seats were handed out among the tied claims."""
+    rule: str
+
+
+@dataclass(frozen=True)
+class RoundingInfo:
+    """How one unit's whole number came about."""
+
+    floor: int
+    """floor of the quota."""
+    remainder: Fraction
+    """quota - floor(quota)."""
+    last_priority: Priority | None
+    """Claim of the last seat the unit got in the free part (above its lower bound)."""
+    next_priority: Priority | None
+    """Claim of the seat it would get next (None at its upper bound)."""
+    rank: int
+    """Hamilton: rank of the remainder (1 = largest); divisor methods: rank of the next claim."""
+    forced: str | None
+    """``"lower"`` or ``"upper"`` when a whole-number bound fixed the result."""
+    decision: str
+
+
+@dataclass(frozen=True)
+class MunicipalityResult:
+    """Every step for one municipality, exact."""
+
+    code: str
+    name: str
+    subregion: str
+    indicators: Mapping[str, Fraction]
+    key: Fraction
+    """w_i = sum_k alpha_k x_ik / X_k."""
+    uncorrected: Fraction
+    """w_i * T."""
+    existing_effort: Fraction
+    credit: Fraction
+    """c * e_i."""
+    corrected: Fraction
+    """q_i after credit and re-spreading (0 when zeroed)."""
+    zeroed: bool
+    """True when the municipality already does more than its share (q_i <= 0 -> 0)."""
+    respread_round: int | None
+    """Credit round in which it was set to 0 (1 = first pass)."""
+    lower: Fraction | None
+    """Effective lower bound l_i (explicit and/or max_credit_fraction)."""
+    upper: Fraction | None
+    bound_hit: str | None
+    """``"lower"``/``"upper"`` when a_i sits on that bound at the regional step."""
+    region_quota: Fraction
+    """a_i from the regional step (Sigma = T)."""
+    quota: Fraction
+    """The quota that was rounded (two-tier: the quota inside the sub-region)."""
+    subregion_bound_hit: str | None
+    rounding: RoundingInfo
+    allocation: int
+    backlog: int
+    total_with_backlog: int
+    population: Fraction | None
+    per_1000: Fraction | None
+    population_share: Fraction | None
+    """T * p_i / Sigma p (a pure population key)."""
+    difference_from_population_share: Fraction | None
+    within_quota: bool
+    """floor(quota) <= n_i <= ceil(quota)."""
+
+
+@dataclass(frozen=True)
+class SubregionResult:
+    """A sub-region's quota and whole number."""
+
+    name: str
+    codes: tuple[str, ...]
+    quota: Fraction
+    """A_r = sum of the regional a_i."""
+    allocation: int
+    lower: int
+    """Whole-number lower bound used when rounding A_r (two-tier)."""
+    upper: int | None
+    lambda_: Fraction | None
+    """lambda inside the sub-region (two-tier), else None."""
+    rounding: RoundingInfo | None
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """The outcome of :func:`allocation.engine.allocate`."""
+
+    input: AllocationInput
+    total: int | None
+    allocated_total: int
+    method: str
+    two_tier: bool
+    weights: Mapping[str, Fraction]
+    indicator_totals: Mapping[str, Fraction]
+    lambda_: Fraction | None
+    credit_rounds: int
+    municipalities: tuple[MunicipalityResult, ...]
+    subregions: tuple[SubregionResult, ...]
+    ties: tuple[Tie, ...]
+    warnings: tuple[str, ...]
+
+    def by_code(self) -> dict[str, MunicipalityResult]:
+        """Municipality results keyed by code."""
+        return {m.code: m for m in self.municipalities}
+
+    def allocations(self) -> dict[str, int]:
+        """Whole numbers keyed by code."""
+        return {m.code: m.allocation for m in self.municipalities}
