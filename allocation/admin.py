@@ -1,9 +1,67 @@
-from django.contrib import admin
+from typing import Any
 
-from .models import Round
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Round, Scenario, ScenarioGroupSetting, ScenarioRun, ScenarioWeight
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(SimpleHistoryAdmin):
     list_display = ["name", "reference_year", "period_start", "period_end", "status"]
     list_filter = ["status"]
+
+
+class ScenarioGroupSettingInline(admin.TabularInline):
+    model = ScenarioGroupSetting
+    extra = 0
+    can_delete = False
+    fields = ("group", "included", "task_source", "entered_total", "credit_factor", "method")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(SimpleHistoryAdmin):
+    """Read-only: scenarios change through the scenario editor (services validate)."""
+
+    list_display = ["name", "round", "created_by", "updated_at"]
+    list_filter = ["round"]
+    inlines = [ScenarioGroupSettingInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ScenarioWeight)
+class ScenarioWeightAdmin(SimpleHistoryAdmin):
+    list_display = ["setting", "indicator", "weight"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ScenarioRun)
+class ScenarioRunAdmin(admin.ModelAdmin):
+    """Read-only: a computation is a record and never changes once done."""
+
+    list_display = ["scenario", "status", "progress", "queued_at", "duration", "digest"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,9 +1,16 @@
-"""Rounds of agreements. Scenarios, runs and results are added beside the round."""
+"""Rounds of agreements, their scenarios (settings per target group) and computations (runs).
+
+A scenario holds the settings of the fair-share model per target group; a run computes a
+scenario in the background and keeps its canonical inputs, settings, results and digest.
+A run that succeeded never changes again (see allocation/services.py).
+"""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class RoundStatus(models.TextChoices):
@@ -42,6 +49,20 @@ class Round(models.Model):
         blank=True,
         related_name="+",
     )
+    agreed_run = models.ForeignKey(
+        "ScenarioRun",
+        verbose_name=_("agreed computation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The computation whose numbers were agreed. Set when the round is adopted; the "
+            "next round takes its backlog (agreed minus realised) from it."
+        ),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period_start", "name"]
@@ -67,3 +88,328 @@ class Round(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("allocation:round_detail", kwargs={"pk": self.pk})
+
+
+# Rounds in these statuses take new scenarios, changes and computations; later statuses are
+# the review and adoption steps, where the figures and settings must stay as they are.
+EDITABLE_ROUND_STATUSES = (RoundStatus.DRAFT, RoundStatus.COLLECTING, RoundStatus.COMPUTING)
+
+
+class TaskSource(models.TextChoices):
+    """Where a group's regional task T comes from."""
+
+    ENTERED = "entered", _("entered total")
+    DEMAND = "demand", _("sum of the municipalities' demand")
+    STATUTORY = "statutory", _("sum of the statutory tasks")
+
+
+class RoundingMethod(models.TextChoices):
+    """The engine's rounding methods (allocation.engine.METHODS)."""
+
+    HAMILTON = "hamilton", _("largest remainder (Hamilton)")
+    SAINTE_LAGUE = "sainte-lague", _("Sainte-Laguë")
+    DHONDT = "dhondt", _("D'Hondt")
+    HUNTINGTON_HILL = "huntington-hill", _("Huntington-Hill")
+    STATUTORY = "statutory", _("statutory task (Huisvestingswet 2014, art. 29)")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("done")
+    FAILED = "failed", _("failed")
+
+
+class Scenario(models.Model):
+    """One way to share the round's tasks: the settings of the model per target group."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="scenarios"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    mutation_threshold_pct = models.DecimalField(
+        _("warning threshold (percentage of yearly mutations)"),
+        max_digits=5,
+        decimal_places=2,
+        default=50,
+        help_text=_(
+            "Warn when all tasks together need more than this share of a municipality's yearly mutations."
+        ),
+    )
+    urgent_fallback_pct = models.DecimalField(
+        _("fall-back for urgent cases (percentage of yearly mutations)"),
+        max_digits=5,
+        decimal_places=2,
+        default=15,
+    )
+    sensitivity_draws = models.PositiveIntegerField(
+        _("sensitivity: number of draws"), default=10000
+    )
+    sensitivity_concentration = models.DecimalField(
+        _("sensitivity: concentration κ"), max_digits=8, decimal_places=2, default=100
+    )
+    sensitivity_seed = models.PositiveIntegerField(_("sensitivity: seed"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "name"]
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "name"], name="scenario_name_unique_per_round"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mutation_threshold_pct__gt=0, mutation_threshold_pct__lte=100),
+                name="scenario_mutation_threshold_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(urgent_fallback_pct__gt=0, urgent_fallback_pct__lte=100),
+                name="scenario_urgent_fallback_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sensitivity_draws__gte=100, sensitivity_draws__lte=100000),
+                name="scenario_sensitivity_draws_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sensitivity_concentration__gt=0),
+                name="scenario_sensitivity_concentration_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("allocation:scenario_detail", kwargs={"pk": self.pk})
+
+
+class ScenarioGroupSetting(models.Model):
+    """The model's settings for one target group in one scenario (DOMAIN.md 4)."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="settings"
+    )
+    group = models.ForeignKey(
+        "target_groups.TargetGroup",
+        verbose_name=_("target group"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    included = models.BooleanField(_("compute this group"), default=True)
+    task_source = models.CharField(
+        _("regional task"), max_length=12, choices=TaskSource.choices, default=TaskSource.DEMAND
+    )
+    entered_total = models.PositiveIntegerField(_("entered total"), null=True, blank=True)
+    national_total = models.PositiveIntegerField(
+        _("national half-year total"), null=True, blank=True
+    )
+    national_population = models.PositiveBigIntegerField(
+        _("national population"), null=True, blank=True
+    )
+    credit_factor = models.DecimalField(
+        _("credit factor c"), max_digits=5, decimal_places=4, default=0
+    )
+    max_credit_fraction = models.DecimalField(
+        _("credit cuts at most (fraction m)"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    upper_bound_mutations_pct = models.DecimalField(
+        _("upper bound (percentage of yearly mutations)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    method = models.CharField(
+        _("rounding method"),
+        max_length=16,
+        choices=RoundingMethod.choices,
+        default=RoundingMethod.HAMILTON,
+    )
+    two_tier = models.BooleanField(_("two tiers (sub-regions first)"), default=False)
+    carry_over = models.BooleanField(_("carry over the backlog"), default=False)
+    strict_ties = models.BooleanField(_("refuse exact ties"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scenario", "group__position"]
+        verbose_name = _("scenario setting")
+        verbose_name_plural = _("scenario settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scenario", "group"], name="scenario_setting_unique_per_group"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(task_source__in=[s.value for s in TaskSource]),
+                name="scenario_setting_task_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=[m.value for m in RoundingMethod]),
+                name="scenario_setting_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(task_source=TaskSource.ENTERED)
+                | models.Q(entered_total__isnull=False),
+                name="scenario_setting_entered_total_given",
+            ),
+            models.CheckConstraint(
+                condition=~(
+                    models.Q(task_source=TaskSource.STATUTORY)
+                    | models.Q(method=RoundingMethod.STATUTORY)
+                )
+                | models.Q(national_total__isnull=False, national_population__gt=0),
+                name="scenario_setting_statutory_figures_given",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credit_factor__gte=0, credit_factor__lte=1),
+                name="scenario_setting_credit_factor_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_credit_fraction__isnull=True)
+                | models.Q(max_credit_fraction__gte=0, max_credit_fraction__lte=1),
+                name="scenario_setting_max_credit_fraction_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(upper_bound_mutations_pct__isnull=True)
+                | models.Q(upper_bound_mutations_pct__gt=0, upper_bound_mutations_pct__lte=100),
+                name="scenario_setting_upper_bound_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} · {self.group}"
+
+
+class ScenarioWeight(models.Model):
+    """The weight α_k of one indicator in a group's key, as an exact fraction (0.5 = 50%)."""
+
+    setting = models.ForeignKey(
+        ScenarioGroupSetting,
+        verbose_name=_("scenario setting"),
+        on_delete=models.CASCADE,
+        related_name="weights",
+    )
+    indicator = models.ForeignKey(
+        "municipalities.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=6)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["setting", "indicator__position"]
+        verbose_name = _("weight")
+        verbose_name_plural = _("weights")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["setting", "indicator"], name="scenario_weight_unique_per_indicator"
+            ),
+            # Only weights above 0 are stored; together they add up to 1 (checked by the
+            # service, across rows).
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0, weight__lte=1), name="scenario_weight_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.setting} · {self.indicator.code} {self.weight}"
+
+
+class ScenarioRun(models.Model):
+    """One computation of a scenario, done by a background job. Never changes once done."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.PROTECT, related_name="runs"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    celery_task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    error_message = models.TextField(_("error message"), blank=True)
+    scenario_settings = models.JSONField(_("settings"), null=True, blank=True)
+    inputs = models.JSONField(_("inputs"), null=True, blank=True)
+    results = models.JSONField(_("results"), null=True, blank=True)
+    digest = models.CharField(_("digest (SHA-256)"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        verbose_name = _("computation")
+        verbose_name_plural = _("computations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in RunStatus]),
+                name="scenario_run_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="scenario_run_progress_range"
+            ),
+            # A queued run has not started.
+            models.CheckConstraint(
+                condition=~models.Q(status=RunStatus.QUEUED) | models.Q(started_at__isnull=True),
+                name="scenario_run_queued_not_started",
+            ),
+            # Results exist only for a run that succeeded, and then completely.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=RunStatus.SUCCEEDED)
+                    & models.Q(
+                        inputs__isnull=False,
+                        scenario_settings__isnull=False,
+                        results__isnull=False,
+                        digest__regex=r"^[0-9a-f]{64}$",
+                        finished_at__isnull=False,
+                        progress=100,
+                    )
+                )
+                | (
+                    ~models.Q(status=RunStatus.SUCCEEDED)
+                    & models.Q(results__isnull=True, digest="")
+                ),
+                name="scenario_run_results_only_when_succeeded",
+            ),
+            # A failed run says why, in words.
+            models.CheckConstraint(
+                condition=~models.Q(status=RunStatus.FAILED)
+                | (~models.Q(error_message="") & models.Q(finished_at__isnull=False)),
+                name="scenario_run_failed_has_message",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} · {self.queued_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("allocation:run_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)

@@ -5,5 +5,19 @@ from . import views
 app_name = "allocation"
 
 urlpatterns = [
+    path("rondes/", views.round_list, name="round_list"),
+    path("rondes/nieuw/", views.round_create, name="round_create"),
     path("rondes/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rondes/<int:pk>/scenarios/nieuw/", views.scenario_create, name="scenario_create"),
+    path("scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
+    path("scenarios/<int:pk>/bewerken/", views.scenario_edit, name="scenario_edit"),
+    path("scenarios/<int:pk>/berekenen/", views.run_start, name="run_start"),
+    path("berekeningen/<int:pk>/", views.run_detail, name="run_detail"),
+    path("berekeningen/<int:pk>/voortgang/", views.run_progress, name="run_progress"),
+    path("berekeningen/<int:pk>/<slug:group>/", views.run_group, name="run_group"),
+    path(
+        "berekeningen/<int:pk>/<slug:group>/scenario.json",
+        views.run_group_input,
+        name="run_group_input",
+    ),
 ]

@@ -1,14 +1,305 @@
-"""Pages for rounds, scenarios and results."""
+"""Pages for rounds, scenarios, computations and their results. Thin: access, form, service."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import access
 
-from .models import Round
+from . import selectors, services
+from .forms import GroupSettingForm, RoundForm, ScenarioForm
+from .models import Round, RunStatus, Scenario, ScenarioRun
+
+
+def _round_or_404(pk: int) -> Round:
+    try:
+        return selectors.round_get(pk=pk)
+    except Round.DoesNotExist:
+        raise Http404(_("No round with this number.")) from None
+
+
+def _scenario_or_404(pk: int) -> Scenario:
+    try:
+        return selectors.scenario_get(pk=pk)
+    except Scenario.DoesNotExist:
+        raise Http404(_("No scenario with this number.")) from None
+
+
+def _run_or_404(pk: int, *, with_data: bool = True) -> ScenarioRun:
+    try:
+        return selectors.run_get(pk=pk, with_data=with_data)
+    except ScenarioRun.DoesNotExist:
+        raise Http404(_("No computation with this number.")) from None
+
+
+def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            key: [str(m) for m in ValidationError(errs).messages]
+            for key, errs in exc.error_dict.items()
+        }
+    return {"__all__": list(exc.messages)}
+
+
+# --- rounds -----------------------------------------------------------------------------
+
+
+def round_list(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_view_rounds(request.user))
+    return render(
+        request,
+        "allocation/round_list.html",
+        {"rounds": selectors.round_list(), "can_manage": access.can_manage_rounds(request.user)},
+    )
+
+
+def round_create(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_manage_rounds(request.user))
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.apply_errors(_error_dict(exc))
+        else:
+            messages.success(request, _("Round “%(name)s” created.") % {"name": round_.name})
+            return redirect(round_.get_absolute_url())
+    return render(request, "allocation/round_form.html", {"form": form, "error_forms": [form]})
 
 
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require(access.can_view_public(request.user))
-    round_ = get_object_or_404(Round, pk=pk)
-    return render(request, "allocation/round_detail.html", {"round": round_})
+    access.require(access.can_view_rounds(request.user))
+    round_ = _round_or_404(pk)
+    return render(
+        request,
+        "allocation/round_detail.html",
+        {
+            "round": round_,
+            "scenarios": selectors.scenarios_of_round(round_=round_),
+            "can_manage": access.can_manage_rounds(request.user),
+            "editable": selectors.round_is_editable(round_),
+        },
+    )
+
+
+# --- scenarios --------------------------------------------------------------------------
+
+
+def _group_forms(request: HttpRequest, scenario: Scenario | None) -> list[GroupSettingForm]:
+    indicators = selectors.indicator_list()
+    settings = {s.group_id: s for s in selectors.scenario_settings(scenario)} if scenario else {}
+    data = request.POST if request.method == "POST" else None
+    return [
+        GroupSettingForm(data, group=group, indicators=indicators, setting=settings.get(group.pk))
+        for group in selectors.active_groups()
+    ]
+
+
+def _save_scenario(
+    request: HttpRequest,
+    form: ScenarioForm,
+    group_forms: Sequence[GroupSettingForm],
+    *,
+    round_: Round,
+    scenario: Scenario | None,
+) -> Scenario | None:
+    """Hand valid forms to the service; put its errors back on the forms."""
+    if not (form.is_valid() and all(g.is_valid() for g in group_forms)):
+        return None
+    settings = [g.setting_input() for g in group_forms]
+    try:
+        if scenario is None:
+            return services.scenario_create(
+                round_=round_,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                settings=settings,
+                options=form.options(),
+                user=request.user,
+            )
+        return services.scenario_update(
+            scenario=scenario,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            settings=settings,
+            options=form.options(),
+            user=request.user,
+        )
+    except ValidationError as exc:
+        errors = _error_dict(exc)
+        by_group: dict[str, dict[str, list[str]]] = {}
+        own: dict[str, list[str]] = {}
+        for key, value in errors.items():
+            code, dot, field = key.partition(".")
+            if dot:
+                by_group.setdefault(code, {})[field] = value
+            else:
+                own[key] = value
+        form.apply_errors(own)
+        for group_form in group_forms:
+            group_form.apply_errors(by_group.get(group_form.group.code, {}))
+        return None
+
+
+def _editor(request: HttpRequest, *, round_: Round, scenario: Scenario | None) -> HttpResponse:
+    form = ScenarioForm(request.POST or None, scenario=scenario)
+    group_forms = _group_forms(request, scenario)
+    if request.method == "POST":
+        saved = _save_scenario(request, form, group_forms, round_=round_, scenario=scenario)
+        if saved is not None:
+            messages.success(request, _("Scenario “%(name)s” saved.") % {"name": saved.name})
+            return redirect(saved.get_absolute_url())
+    has_errors = bool(form.errors) or any(g.errors for g in group_forms)
+    return render(
+        request,
+        "allocation/scenario_form.html",
+        {
+            "round": round_,
+            "scenario": scenario,
+            "form": form,
+            "group_forms": group_forms,
+            "has_errors": has_errors,
+            "error_forms": [form, *group_forms],
+        },
+    )
+
+
+def scenario_create(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(access.can_manage_rounds(request.user))
+    round_ = _round_or_404(pk)
+    if not selectors.round_is_editable(round_):
+        messages.error(request, _("This round is in review or agreed: no new scenarios."))
+        return redirect(round_.get_absolute_url())
+    return _editor(request, round_=round_, scenario=None)
+
+
+def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(access.can_manage_rounds(request.user))
+    scenario = _scenario_or_404(pk)
+    if not selectors.round_is_editable(scenario.round):
+        messages.error(
+            request, _("This round is in review or agreed: its scenarios cannot change.")
+        )
+        return redirect(scenario.get_absolute_url())
+    return _editor(request, round_=scenario.round, scenario=scenario)
+
+
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(access.can_view_rounds(request.user))
+    scenario = _scenario_or_404(pk)
+    can_manage = access.can_manage_rounds(request.user)
+    editable = selectors.round_is_editable(scenario.round)
+    active = selectors.run_active_for_scenario(scenario=scenario)
+    return render(
+        request,
+        "allocation/scenario_detail.html",
+        {
+            "scenario": scenario,
+            "round": scenario.round,
+            "settings": selectors.scenario_settings(scenario),
+            "runs": selectors.scenario_runs(scenario=scenario),
+            "active_run": active,
+            "can_manage": can_manage,
+            "editable": editable,
+            "can_run": can_manage and editable and active is None,
+        },
+    )
+
+
+@require_POST
+def run_start(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(access.can_manage_rounds(request.user))
+    scenario = _scenario_or_404(pk)
+    try:
+        run = services.run_enqueue(scenario=scenario, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(scenario.get_absolute_url())
+    return redirect(run.get_absolute_url())
+
+
+# --- computations -----------------------------------------------------------------------
+
+
+def _state(run: ScenarioRun) -> str:
+    return f"{run.status}-{run.progress}"
+
+
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(access.can_view_rounds(request.user))
+    run = _run_or_404(pk)
+    groups = {g.code: g for g in selectors.active_groups()}
+    context: dict[str, Any] = {
+        "run": run,
+        "scenario": run.scenario,
+        "round": run.scenario.round,
+        "state": _state(run),
+    }
+    if run.status == RunStatus.SUCCEEDED:
+        context["overview"] = selectors.run_overview(run, groups)
+        context["overall"] = selectors.run_overall_view(run)
+        context["settings_changed"] = selectors.run_settings_changed(run)
+    return render(request, "allocation/run_detail.html", context)
+
+
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment, polled every second by htmx while the run is not finished."""
+    access.require(access.can_view_rounds(request.user))
+    run = _run_or_404(pk, with_data=False)
+    if request.GET.get("seen") == _state(run):
+        return HttpResponse(status=204)  # nothing changed: htmx keeps the fragment
+    response = render(
+        request,
+        "allocation/_run_progress.html",
+        {"run": run, "state": _state(run), "status_oob": True},
+    )
+    if run.is_finished:
+        response["HX-Refresh"] = "true"  # show the results (or the error) on the full page
+    return response
+
+
+def run_group(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+    access.require(access.can_view_rounds(request.user))
+    run = _run_or_404(pk)
+    view = selectors.run_group_view(run, group) if run.status == RunStatus.SUCCEEDED else None
+    if view is None:
+        raise Http404(_("This computation has no results for this group."))
+    groups = {g.code: g for g in selectors.active_groups()}
+    return render(
+        request,
+        "allocation/run_group.html",
+        {
+            "run": run,
+            "scenario": run.scenario,
+            "round": run.scenario.round,
+            "group": groups.get(group),
+            "group_codes": [(code, groups.get(code)) for code in selectors.run_group_codes(run)],
+            "view": view,
+            "indicator_names": {i.code: i.name for i in selectors.indicator_list()},
+        },
+    )
+
+
+def run_group_input(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+    """The group's engine input as scenario.json, for `manage.py allocate`."""
+    access.require(access.can_view_rounds(request.user))
+    run = _run_or_404(pk)
+    data = selectors.run_group_input(run, group) if run.status == RunStatus.SUCCEEDED else None
+    if data is None:
+        raise Http404(_("This computation has no input for this group."))
+    response = HttpResponse(
+        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-{group}-scenario.json"'
+    return response

@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.services import DEMO_ACCOUNTS, demo_accounts_ensure
+from allocation.services import demo_round_ensure
 from municipalities.services import illustrative_figures_ensure
 from target_groups.services import illustrative_group_figures_ensure
 
@@ -34,8 +36,12 @@ class Command(BaseCommand):
         figures = illustrative_figures_ensure(year=2024)
         group_figures = illustrative_group_figures_ensure(year=2024)
         demo_accounts_ensure(password=settings.DEMO_PASSWORD)
+        demo_round = demo_round_ensure(
+            user=get_user_model().objects.filter(username="programma").first()
+        )
         self.stdout.write(
             f"Reference data loaded; {figures} illustrative municipal figures and "
             f"{group_figures} illustrative target-group figures added; "
-            f"{len(DEMO_ACCOUNTS)} demo accounts ready."
+            f"{len(DEMO_ACCOUNTS)} demo accounts ready; demo round {demo_round.name!r} "
+            f"with {demo_round.scenarios.count()} scenarios (not computed yet)."
         )

@@ -1,0 +1,367 @@
+"""Forms for rounds and scenarios. They read and show values; the services decide.
+
+Weights are shown as percentages (50 = 50%) and handed to the services as exact fractions
+(0.5). Whether the weights add up to 100% is checked by the service (and live, in the
+browser, by static/allocation/scenario.js).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DutchDecimalField
+from municipalities.models import Indicator
+from target_groups.models import TargetGroup
+
+from .models import RoundingMethod, Scenario, ScenarioGroupSetting, TaskSource
+from .services import DEFAULT_NATIONAL_POPULATION, GroupSettingInput, ScenarioOptions
+
+HUNDRED = Decimal(100)
+
+
+def _whole(**kwargs: Any) -> DutchDecimalField:
+    kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+    return DutchDecimalField(
+        required=False,
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=0,
+        error_messages={
+            "invalid": _("Enter a whole number, for example 120."),
+            "min_value": _("The number cannot be below zero."),
+            "max_decimal_places": _("Enter a whole number, without decimals."),
+            "max_digits": _("This number is too large."),
+        },
+        **kwargs,
+    )
+
+
+def _decimal(
+    *, max_value: Decimal, decimal_places: int, required: bool = False, **kwargs: Any
+) -> DutchDecimalField:
+    kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 8}))
+    return DutchDecimalField(
+        required=required,
+        min_value=Decimal(0),
+        max_value=max_value,
+        max_digits=decimal_places + 4,
+        decimal_places=decimal_places,
+        error_messages={
+            "invalid": _("Enter a number, for example 12,5."),
+            "min_value": _("The number cannot be below zero."),
+            "max_value": _("The number can be at most %(limit_value)s."),
+            "max_decimal_places": _("Use at most %(max)s decimals."),
+            "required": _("Fill in this field."),
+        },
+        **kwargs,
+    )
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        help_text=_("For example: Afspraken 2026–2027."),
+        error_messages={"required": _("Give the round a name.")},
+    )
+    period_start = forms.DateField(
+        label=_("Start of period"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Enter the start of the period."),
+            "invalid": _("Enter a date, for example 2026-01-01."),
+        },
+    )
+    period_end = forms.DateField(
+        label=_("End of period"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Enter the end of the period."),
+            "invalid": _("Enter a date, for example 2027-12-31."),
+        },
+    )
+    reference_year = forms.IntegerField(
+        label=_("Reference year"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("The year whose confirmed figures the computation uses."),
+        error_messages={
+            "required": _("Enter the reference year."),
+            "invalid": _("Enter a year, for example 2024."),
+            "min_value": _("Enter a year between 2000 and 2100."),
+            "max_value": _("Enter a year between 2000 and 2100."),
+        },
+    )
+    deadline = forms.DateField(
+        label=_("Deadline for figures"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date, for example 2026-03-01.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def apply_errors(self, errors: Mapping[str, Sequence[str]]) -> None:
+        for key, messages in errors.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)
+
+
+class ScenarioForm(forms.Form):
+    """The scenario as a whole: name, description and the options of the read-outs."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        help_text=_("For example: Inhabitants, or Mixed."),
+        error_messages={"required": _("Give the scenario a name.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What this scenario tries out, in one or two sentences."),
+    )
+    mutation_threshold_pct = _decimal(
+        max_value=HUNDRED,
+        decimal_places=2,
+        required=True,
+        label=_("Warning threshold (percentage of yearly mutations)"),
+        help_text=_(
+            "Warn when all tasks together need more than this share of a municipality's "
+            "yearly vacated social rental dwellings."
+        ),
+    )
+    urgent_fallback_pct = _decimal(
+        max_value=HUNDRED,
+        decimal_places=2,
+        required=True,
+        label=_("Fall-back rule for urgent cases (percentage of yearly mutations)"),
+        help_text=_("The fall-back being discussed: 15 percent of the vacated dwellings."),
+    )
+    sensitivity_draws = forms.IntegerField(
+        label=_("Sensitivity: number of draws"),
+        min_value=100,
+        max_value=100000,
+        error_messages={
+            "invalid": _("Enter a whole number, for example 10000."),
+            "min_value": _("Enter a number of draws from 100 to 100,000."),
+            "max_value": _("Enter a number of draws from 100 to 100,000."),
+            "required": _("Fill in this field."),
+        },
+    )
+    sensitivity_concentration = _decimal(
+        max_value=Decimal(100000),
+        decimal_places=2,
+        required=True,
+        label=_("Sensitivity: concentration κ"),
+        help_text=_("Higher means the drawn weights stay closer to the chosen ones."),
+    )
+    sensitivity_seed = forms.IntegerField(
+        label=_("Sensitivity: seed"),
+        min_value=0,
+        help_text=_("The same seed gives the same draws, so a computation can be repeated."),
+        error_messages={
+            "invalid": _("Enter a whole number, for example 0."),
+            "min_value": _("The number cannot be below zero."),
+            "required": _("Fill in this field."),
+        },
+    )
+
+    def __init__(self, *args: Any, scenario: Scenario | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        defaults = ScenarioOptions()
+        initial = {
+            "mutation_threshold_pct": defaults.mutation_threshold_pct,
+            "urgent_fallback_pct": defaults.urgent_fallback_pct,
+            "sensitivity_draws": defaults.sensitivity_draws,
+            "sensitivity_concentration": defaults.sensitivity_concentration,
+            "sensitivity_seed": defaults.sensitivity_seed,
+        }
+        if scenario is not None:
+            initial = {
+                "name": scenario.name,
+                "description": scenario.description,
+                "mutation_threshold_pct": scenario.mutation_threshold_pct,
+                "urgent_fallback_pct": scenario.urgent_fallback_pct,
+                "sensitivity_draws": scenario.sensitivity_draws,
+                "sensitivity_concentration": scenario.sensitivity_concentration,
+                "sensitivity_seed": scenario.sensitivity_seed,
+            }
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+    def options(self) -> ScenarioOptions:
+        data = self.cleaned_data
+        return ScenarioOptions(
+            mutation_threshold_pct=data["mutation_threshold_pct"],
+            urgent_fallback_pct=data["urgent_fallback_pct"],
+            sensitivity_draws=data["sensitivity_draws"],
+            sensitivity_concentration=data["sensitivity_concentration"],
+            sensitivity_seed=data["sensitivity_seed"],
+        )
+
+    def apply_errors(self, errors: Mapping[str, Sequence[str]]) -> None:
+        for key, messages in errors.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)
+
+
+# Service field names that the group form shows under another name.
+_SERVICE_TO_FORM = {
+    "max_credit_fraction": "max_credit_pct",
+    "upper_bound_mutations_pct": "upper_bound_pct",
+}
+
+
+class GroupSettingForm(forms.Form):
+    """One target group's settings; prefixed with the group code."""
+
+    included = forms.BooleanField(label=_("Compute this group"), required=False)
+    task_source = forms.ChoiceField(label=_("Regional task"), choices=TaskSource.choices)
+    entered_total = _whole(
+        label=_("Entered total"),
+        help_text=_("Only with an entered total: the task in the group's unit."),
+    )
+    national_total = _whole(
+        label=_("National half-year total"),
+        help_text=_("Only for the statutory task: the national number of status holders."),
+    )
+    national_population = _whole(
+        label=_("National population"),
+        help_text=_("Only for the statutory task: population of the Netherlands on 1 January."),
+    )
+    credit_factor = _decimal(
+        max_value=Decimal(1),
+        decimal_places=4,
+        required=True,
+        label=_("Credit factor c (0 to 1)"),
+        help_text=_(
+            "How much of what a municipality already does counts: 0 = nothing, 1 = all of it."
+        ),
+    )
+    max_credit_pct = _decimal(
+        max_value=HUNDRED,
+        decimal_places=2,
+        label=_("Credit cuts the share by at most (percent)"),
+        help_text=_("Leave empty for no limit."),
+    )
+    upper_bound_pct = _decimal(
+        max_value=HUNDRED,
+        decimal_places=2,
+        label=_("Upper bound (percentage of yearly mutations)"),
+        help_text=_(
+            "A municipality gets at most this share of its yearly vacated social rental "
+            "dwellings (times the household size). Leave empty for no upper bound."
+        ),
+    )
+    method = forms.ChoiceField(label=_("Rounding method"), choices=RoundingMethod.choices)
+    two_tier = forms.BooleanField(label=_("Two tiers: sub-regions first"), required=False)
+    carry_over = forms.BooleanField(
+        label=_("Carry over the backlog of the previous agreed round"), required=False
+    )
+    strict_ties = forms.BooleanField(
+        label=_("Refuse exact ties (the steering group decides)"), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        group: TargetGroup,
+        indicators: Sequence[Indicator],
+        setting: ScenarioGroupSetting | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs["prefix"] = group.code
+        self.group = group
+        self.indicators = list(indicators)
+        initial: dict[str, Any] = {
+            "included": True,
+            "task_source": TaskSource.DEMAND,
+            "credit_factor": Decimal(0),
+            "method": RoundingMethod.HAMILTON,
+            "national_population": DEFAULT_NATIONAL_POPULATION,
+            "weight_population": HUNDRED,
+        }
+        if setting is not None:
+            initial = {
+                "included": setting.included,
+                "task_source": setting.task_source,
+                "entered_total": setting.entered_total,
+                "national_total": setting.national_total,
+                "national_population": setting.national_population or DEFAULT_NATIONAL_POPULATION,
+                "credit_factor": setting.credit_factor,
+                "max_credit_pct": None
+                if setting.max_credit_fraction is None
+                else setting.max_credit_fraction * HUNDRED,
+                "upper_bound_pct": setting.upper_bound_mutations_pct,
+                "method": setting.method,
+                "two_tier": setting.two_tier,
+                "carry_over": setting.carry_over,
+                "strict_ties": setting.strict_ties,
+            }
+            for weight in setting.weights.all():
+                initial[f"weight_{weight.indicator.code}"] = weight.weight * HUNDRED
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        for indicator in self.indicators:
+            self.fields[f"weight_{indicator.code}"] = _decimal(
+                max_value=HUNDRED,
+                decimal_places=4,
+                label=indicator.name,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "data-weight": "", "size": 8}
+                ),
+            )
+
+    @property
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"weight_{i.code}"] for i in self.indicators]
+
+    @property
+    def weight_errors(self) -> list[str]:
+        return [str(e) for e in self.non_field_errors()]
+
+    def setting_input(self) -> GroupSettingInput:
+        data = self.cleaned_data
+
+        def whole(name: str) -> int | None:
+            value = data.get(name)
+            return None if value is None else int(value)
+
+        max_credit = data.get("max_credit_pct")
+        return GroupSettingInput(
+            group_code=self.group.code,
+            included=bool(data.get("included")),
+            task_source=data["task_source"],
+            entered_total=whole("entered_total"),
+            national_total=whole("national_total"),
+            national_population=whole("national_population"),
+            weights={
+                i.code: data[f"weight_{i.code}"] / HUNDRED
+                for i in self.indicators
+                if data.get(f"weight_{i.code}") is not None
+            },
+            credit_factor=data["credit_factor"],
+            max_credit_fraction=None if max_credit is None else max_credit / HUNDRED,
+            upper_bound_mutations_pct=data.get("upper_bound_pct"),
+            method=data["method"],
+            two_tier=bool(data.get("two_tier")),
+            carry_over=bool(data.get("carry_over")),
+            strict_ties=bool(data.get("strict_ties")),
+        )
+
+    def apply_errors(self, errors: Mapping[str, Sequence[str]]) -> None:
+        """Service errors for this group (keys without the group prefix)."""
+        for key, messages in errors.items():
+            name = _SERVICE_TO_FORM.get(key, key)
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)

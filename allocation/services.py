@@ -1,0 +1,622 @@
+"""Writes to rounds, scenarios and computations (runs).
+
+Services are keyword-only, run in one transaction, call `full_clean()` and leave an audit
+entry (django-simple-history on rounds, scenarios, settings and weights; a run row records
+who started it and when). A run is claimed with a conditional UPDATE (queued -> running), so
+a second delivery of the same task does nothing, and a run that succeeded never changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from allocation.engine import EngineError
+from municipalities.models import Indicator
+from target_groups.models import TargetGroup
+
+from . import compute, run_errors, selectors
+from .digest import run_digest
+from .models import (
+    EDITABLE_ROUND_STATUSES,
+    Round,
+    RoundingMethod,
+    RunStatus,
+    Scenario,
+    ScenarioGroupSetting,
+    ScenarioRun,
+    ScenarioWeight,
+    TaskSource,
+)
+
+logger = logging.getLogger(__name__)
+
+# A run still "running" this long after it started lost its worker; it may be claimed again.
+RUN_STALE_AFTER = timedelta(minutes=10)
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+DEFAULT_NATIONAL_POPULATION = 17_942_942  # CBS, 1 January 2024 (DOMAIN.md 2)
+
+
+@dataclass(frozen=True)
+class GroupSettingInput:
+    """The settings of one target group, as the service takes them.
+
+    Weights are exact fractions per indicator code (Decimal("0.5") is 50%); the interface
+    shows percentages. Weights of 0 may be given and are not stored.
+    """
+
+    group_code: str
+    included: bool = True
+    task_source: str = TaskSource.DEMAND
+    entered_total: int | None = None
+    national_total: int | None = None
+    national_population: int | None = None
+    weights: Mapping[str, Decimal] = field(default_factory=lambda: {"population": Decimal(1)})
+    credit_factor: Decimal = Decimal(0)
+    max_credit_fraction: Decimal | None = None
+    upper_bound_mutations_pct: Decimal | None = None
+    method: str = RoundingMethod.HAMILTON
+    two_tier: bool = False
+    carry_over: bool = False
+    strict_ties: bool = False
+
+
+@dataclass(frozen=True)
+class ScenarioOptions:
+    """Scenario-wide options of the read-outs."""
+
+    mutation_threshold_pct: Decimal = Decimal(50)
+    urgent_fallback_pct: Decimal = Decimal(15)
+    sensitivity_draws: int = 10000
+    sensitivity_concentration: Decimal = Decimal(100)
+    sensitivity_seed: int = 0
+
+
+# --- rounds -----------------------------------------------------------------------------
+
+
+def round_create(
+    *,
+    name: str,
+    period_start: date,
+    period_end: date,
+    reference_year: int,
+    deadline: date | None = None,
+    user: Any,
+) -> Round:
+    """Create a round in draft. Raises ValidationError with Dutch messages per field."""
+    errors: dict[str, str] = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = _("Give the round a name.")
+    elif Round.objects.filter(name=name).exists():
+        errors["name"] = _("There is already a round with this name.")
+    if period_end <= period_start:
+        errors["period_end"] = _("The end of the period must come after its start.")
+    if not 2000 <= reference_year <= 2100:
+        errors["reference_year"] = _("Enter a year between 2000 and 2100.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        round_ = Round(
+            name=name,
+            period_start=period_start,
+            period_end=period_end,
+            reference_year=reference_year,
+            deadline=deadline,
+            created_by=user,
+        )
+        round_.full_clean()
+        round_._history_user = user  # type: ignore[attr-defined]
+        round_.save()
+    return round_
+
+
+# --- scenarios --------------------------------------------------------------------------
+
+
+def _pct(value: Decimal) -> str:
+    return number_format(value.normalize(), use_l10n=True)
+
+
+def _validate_group(
+    setting: GroupSettingInput, indicator_codes: set[str], errors: dict[str, str]
+) -> None:
+    key = setting.group_code
+    for code, weight in setting.weights.items():
+        if code not in indicator_codes:
+            errors[f"{key}.weights"] = _("Unknown indicator: %(code)s.") % {"code": code}
+            return
+        if weight < 0:
+            errors[f"{key}.weights"] = _("A weight cannot be below 0.")
+            return
+    total = sum(setting.weights.values(), Decimal(0))
+    statutory = setting.method == RoundingMethod.STATUTORY
+    if setting.included and not (statutory and total == 0) and total != 1:
+        errors[f"{key}.weights"] = _(
+            "The weights must add up to exactly 100%%; now they add up to %(sum)s%%."
+        ) % {"sum": _pct(total * 100)}
+    if setting.task_source not in TaskSource.values:
+        errors[f"{key}.task_source"] = _("Choose where the regional task comes from.")
+    if setting.method not in RoundingMethod.values:
+        errors[f"{key}.method"] = _("Choose a rounding method.")
+    if setting.task_source == TaskSource.ENTERED and setting.entered_total is None:
+        errors[f"{key}.entered_total"] = _("Enter the regional task for this group.")
+    if setting.entered_total is not None and setting.entered_total < 0:
+        errors[f"{key}.entered_total"] = _("The task cannot be below 0.")
+    if setting.task_source == TaskSource.STATUTORY or statutory:
+        if setting.national_total is None:
+            errors[f"{key}.national_total"] = _(
+                "Enter the national half-year total for the statutory task."
+            )
+        if not setting.national_population:
+            errors[f"{key}.national_population"] = _(
+                "Enter the national population for the statutory task."
+            )
+    if not 0 <= setting.credit_factor <= 1:
+        errors[f"{key}.credit_factor"] = _("The credit factor lies between 0 and 1.")
+    m = setting.max_credit_fraction
+    if m is not None and not 0 <= m <= 1:
+        errors[f"{key}.max_credit_fraction"] = _(
+            "The maximum credit cut lies between 0 and 100 percent."
+        )
+    u = setting.upper_bound_mutations_pct
+    if u is not None and not 0 < u <= 100:
+        errors[f"{key}.upper_bound_mutations_pct"] = _(
+            "The upper bound is a percentage above 0 and at most 100."
+        )
+
+
+def _validate_options(options: ScenarioOptions, errors: dict[str, str]) -> None:
+    if not 0 < options.mutation_threshold_pct <= 100:
+        errors["mutation_threshold_pct"] = _("Enter a percentage above 0 and at most 100.")
+    if not 0 < options.urgent_fallback_pct <= 100:
+        errors["urgent_fallback_pct"] = _("Enter a percentage above 0 and at most 100.")
+    if not 100 <= options.sensitivity_draws <= 100000:
+        errors["sensitivity_draws"] = _("Enter a number of draws from 100 to 100,000.")
+    if not options.sensitivity_concentration > 0:
+        errors["sensitivity_concentration"] = _("The concentration must be above 0.")
+    if options.sensitivity_seed < 0:
+        errors["sensitivity_seed"] = _("The seed cannot be below 0.")
+
+
+def _check_round_editable(round_: Round) -> None:
+    if round_.status not in EDITABLE_ROUND_STATUSES:
+        raise ValidationError(
+            _(
+                "This round is in review or agreed: its scenarios can no longer change. "
+                "Start a new version of the round for changes."
+            )
+        )
+
+
+def _validate_scenario(
+    *,
+    round_: Round,
+    name: str,
+    settings: Sequence[GroupSettingInput],
+    options: ScenarioOptions,
+    groups: dict[str, TargetGroup],
+    exclude_pk: int | None = None,
+) -> None:
+    _check_round_editable(round_)
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give the scenario a name.")
+    elif Scenario.objects.filter(round=round_, name=name).exclude(pk=exclude_pk or 0).exists():
+        errors["name"] = _("This round already has a scenario with this name.")
+    _validate_options(options, errors)
+    indicator_codes = set(Indicator.objects.values_list("code", flat=True))
+    seen: set[str] = set()
+    for setting in settings:
+        if setting.group_code not in groups:
+            errors["groups"] = _("Unknown target group: %(code)s.") % {"code": setting.group_code}
+            continue
+        if setting.group_code in seen:
+            errors["groups"] = _("Target group %(code)s is given twice.") % {
+                "code": setting.group_code
+            }
+        seen.add(setting.group_code)
+        _validate_group(setting, indicator_codes, errors)
+    if not any(s.included for s in settings if s.group_code in groups):
+        errors["groups"] = _("Choose at least one target group to compute.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _as_input(setting: ScenarioGroupSetting) -> GroupSettingInput:
+    """A stored setting in the form the services take (to keep it as it is)."""
+    return GroupSettingInput(
+        group_code=setting.group.code,
+        included=setting.included,
+        task_source=setting.task_source,
+        entered_total=setting.entered_total,
+        national_total=setting.national_total,
+        national_population=setting.national_population,
+        weights={w.indicator.code: w.weight for w in setting.weights.all()},
+        credit_factor=setting.credit_factor,
+        max_credit_fraction=setting.max_credit_fraction,
+        upper_bound_mutations_pct=setting.upper_bound_mutations_pct,
+        method=setting.method,
+        two_tier=setting.two_tier,
+        carry_over=setting.carry_over,
+        strict_ties=setting.strict_ties,
+    )
+
+
+def _complete(
+    settings: Sequence[GroupSettingInput],
+    groups: dict[str, TargetGroup],
+    scenario: Scenario | None = None,
+) -> list[GroupSettingInput]:
+    """The given settings; a group not given keeps its stored setting, or gets the defaults."""
+    given = {s.group_code: s for s in settings}
+    stored: dict[str, GroupSettingInput] = {}
+    if scenario is not None:
+        stored = {
+            s.group.code: _as_input(s)
+            for s in ScenarioGroupSetting.objects.filter(scenario=scenario)
+            .select_related("group")
+            .prefetch_related("weights__indicator")
+        }
+    unknown = [s for s in settings if s.group_code not in groups]
+    return unknown + [
+        given.get(code) or stored.get(code) or GroupSettingInput(group_code=code) for code in groups
+    ]
+
+
+def _save_settings(
+    *,
+    scenario: Scenario,
+    settings: Sequence[GroupSettingInput],
+    groups: dict[str, TargetGroup],
+    user: Any,
+) -> None:
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    existing = {
+        s.group_id: s
+        for s in ScenarioGroupSetting.objects.filter(scenario=scenario).prefetch_related("weights")
+    }
+    code_of = {i.pk: code for code, i in indicators.items()}
+    for data in settings:
+        group = groups[data.group_code]
+        setting = existing.get(group.pk)
+        current = {w.indicator_id: w for w in setting.weights.all()} if setting else {}
+        if setting is None:
+            setting = ScenarioGroupSetting(scenario=scenario, group=group)
+        setting.included = data.included
+        setting.task_source = data.task_source
+        setting.entered_total = data.entered_total
+        statutory = (
+            data.task_source == TaskSource.STATUTORY or data.method == RoundingMethod.STATUTORY
+        )
+        setting.national_total = data.national_total if statutory else None
+        setting.national_population = data.national_population if statutory else None
+        setting.credit_factor = data.credit_factor
+        setting.max_credit_fraction = data.max_credit_fraction
+        setting.upper_bound_mutations_pct = data.upper_bound_mutations_pct
+        setting.method = data.method
+        setting.two_tier = data.two_tier
+        setting.carry_over = data.carry_over
+        setting.strict_ties = data.strict_ties
+        setting.full_clean()
+        setting._history_user = user  # type: ignore[attr-defined]
+        setting.save()
+        wanted = {code: w for code, w in data.weights.items() if w > 0}
+        for indicator_id, weight_row in current.items():
+            if code_of[indicator_id] not in wanted:
+                weight_row._history_user = user  # type: ignore[attr-defined]
+                weight_row.delete()
+        for code, value in wanted.items():
+            indicator = indicators[code]
+            existing_weight = current.get(indicator.pk)
+            if existing_weight is not None and existing_weight.weight == value:
+                continue
+            weight_row = existing_weight or ScenarioWeight(setting=setting, indicator=indicator)
+            weight_row.weight = value
+            weight_row.full_clean()
+            weight_row._history_user = user  # type: ignore[attr-defined]
+            weight_row.save()
+
+
+def _apply_options(scenario: Scenario, options: ScenarioOptions) -> None:
+    scenario.mutation_threshold_pct = options.mutation_threshold_pct
+    scenario.urgent_fallback_pct = options.urgent_fallback_pct
+    scenario.sensitivity_draws = options.sensitivity_draws
+    scenario.sensitivity_concentration = options.sensitivity_concentration
+    scenario.sensitivity_seed = options.sensitivity_seed
+
+
+def _active_groups() -> dict[str, TargetGroup]:
+    return {g.code: g for g in TargetGroup.objects.filter(active=True).order_by("position")}
+
+
+def scenario_create(
+    *,
+    round_: Round,
+    name: str,
+    description: str = "",
+    settings: Sequence[GroupSettingInput] = (),
+    options: ScenarioOptions | None = None,
+    user: Any,
+) -> Scenario:
+    """Create a scenario with settings for every active target group.
+
+    Groups not in `settings` get the defaults (demand as task, population 100%). Raises
+    ValidationError with Dutch messages keyed by field (``"<group>.<field>"`` per group).
+    """
+    options = options or ScenarioOptions()
+    groups = _active_groups()
+    name = name.strip()
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        complete = _complete(settings, groups)
+        _validate_scenario(
+            round_=round_, name=name, settings=complete, options=options, groups=groups
+        )
+        scenario = Scenario(round=round_, name=name, description=description, created_by=user)
+        _apply_options(scenario, options)
+        scenario.full_clean()
+        scenario._history_user = user  # type: ignore[attr-defined]
+        scenario.save()
+        _save_settings(scenario=scenario, settings=complete, groups=groups, user=user)
+    return scenario
+
+
+def scenario_update(
+    *,
+    scenario: Scenario,
+    name: str,
+    description: str,
+    settings: Sequence[GroupSettingInput],
+    options: ScenarioOptions,
+    user: Any,
+) -> Scenario:
+    """Change a scenario's settings; groups not in `settings` keep theirs.
+
+    Earlier runs keep their own copy of the settings and do not change.
+    """
+    groups = _active_groups()
+    name = name.strip()
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().select_related("round").get(pk=scenario.pk)
+        complete = _complete(settings, groups, scenario)
+        _validate_scenario(
+            round_=scenario.round,
+            name=name,
+            settings=complete,
+            options=options,
+            groups=groups,
+            exclude_pk=scenario.pk,
+        )
+        scenario.name = name
+        scenario.description = description
+        _apply_options(scenario, options)
+        scenario.full_clean()
+        scenario._history_user = user  # type: ignore[attr-defined]
+        scenario.save()
+        _save_settings(scenario=scenario, settings=complete, groups=groups, user=user)
+    return scenario
+
+
+# --- runs -------------------------------------------------------------------------------
+
+
+def run_enqueue(*, scenario: Scenario, user: Any) -> ScenarioRun:
+    """Queue a computation; the task is sent once the transaction has committed."""
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().select_related("round").get(pk=scenario.pk)
+        _check_round_editable(scenario.round)
+        if ScenarioRun.objects.filter(
+            scenario=scenario, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+        ).exists():
+            raise ValidationError(_("A computation of this scenario is already queued or running."))
+        if not ScenarioGroupSetting.objects.filter(scenario=scenario, included=True).exists():
+            raise ValidationError(_("Choose at least one target group to compute."))
+        run = ScenarioRun(scenario=scenario, created_by=user, celery_task_id=str(uuid.uuid4()))
+        run.full_clean()
+        run.save()
+        run_id, task_id = run.pk, run.celery_task_id
+        transaction.on_commit(lambda: _send_run(run_id=run_id, task_id=task_id))
+    return run
+
+
+def _send_run(*, run_id: int, task_id: str) -> None:
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from .tasks import compute_run
+
+    try:
+        compute_run.apply_async(args=(run_id,), task_id=task_id)
+    except BrokerError:
+        logger.exception("could not send computation %s to the queue", run_id)
+        with translation.override("nl"):
+            message = _(
+                "The computation could not be started: the job queue does not answer. "
+                "Try again later."
+            )
+        _run_fail(run_id=run_id, message=message, from_status=RunStatus.QUEUED, started=None)
+
+
+def _run_fail(*, run_id: int, message: str, from_status: str, started: Any) -> None:
+    finished = timezone.now()
+    qs = ScenarioRun.objects.filter(pk=run_id, status=from_status)
+    if started is not None:
+        qs = qs.filter(started_at=started)
+    qs.update(
+        status=RunStatus.FAILED,
+        error_message=message,
+        finished_at=finished,
+        duration=(finished - started) if started is not None else None,
+        inputs=None,
+        results=None,
+        digest="",
+    )
+
+
+def _run_progress(*, run_id: int, started: Any, progress: int) -> None:
+    ScenarioRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, started_at=started).update(
+        progress=progress
+    )
+
+
+def run_execute(*, run_id: int) -> ScenarioRun | None:
+    """Compute a queued run. Returns None when there was nothing to do.
+
+    Claims the run with a conditional UPDATE (queued -> running); a second delivery, or a
+    run that already finished, changes nothing. Progress is written per group; inputs,
+    settings, results and digest are stored together at the end. An engine error or any
+    other failure leaves the run failed with a plain Dutch message and no results. A lost
+    database connection puts the run back in the queue and re-raises, so the task retries.
+    """
+    started = timezone.now()
+    claimable = Q(status=RunStatus.QUEUED) | Q(
+        status=RunStatus.RUNNING, started_at__lt=started - RUN_STALE_AFTER
+    )
+    claimed = ScenarioRun.objects.filter(claimable, pk=run_id).update(
+        status=RunStatus.RUNNING, started_at=started, progress=0
+    )
+    if not claimed:
+        return None
+    run = ScenarioRun.objects.select_related("scenario__round").get(pk=run_id)
+    group_name: str | None = None
+    try:
+        with translation.override("nl"):
+            scenario = selectors.scenario_get(pk=run.scenario_id)
+            prepared = selectors.run_inputs_build(scenario=scenario)
+            options = compute.ReadOutOptions.from_settings(prepared.settings["scenario"])
+            indicator_names = {i.code: i.name_nl for i in Indicator.objects.all()}
+            results: dict[str, Any] = {}
+            engine_results = {}
+            count = len(prepared.groups)
+            for index, group in enumerate(prepared.groups):
+                group_name = group.name
+                try:
+                    stored, result = compute.compute_group(
+                        group.scenario,
+                        group_code=group.code,
+                        household_size=Fraction(group.household_size),
+                        options=options,
+                    )
+                except EngineError as exc:
+                    raise _GroupFailed(
+                        run_errors.engine_error_message(
+                            exc,
+                            group_name=group.name,
+                            scenario=group.scenario,
+                            indicator_names=indicator_names,
+                        )
+                    ) from exc
+                results[group.code] = stored
+                engine_results[group.code] = (result, Fraction(group.household_size))
+                _run_progress(
+                    run_id=run_id, started=started, progress=(95 * (index + 1)) // (count + 1)
+                )
+            group_name = None
+            all_results = {
+                "groups": results,
+                "overall": compute.overall_fairness(engine_results, options),
+            }
+            inputs = prepared.inputs_dict()
+            digest = run_digest(inputs=inputs, settings=prepared.settings, results=all_results)
+        finished = timezone.now()
+        with transaction.atomic():
+            ScenarioRun.objects.filter(
+                pk=run_id, status=RunStatus.RUNNING, started_at=started
+            ).update(
+                status=RunStatus.SUCCEEDED,
+                progress=100,
+                scenario_settings=prepared.settings,
+                inputs=inputs,
+                results=all_results,
+                digest=digest,
+                error_message="",
+                finished_at=finished,
+                duration=finished - started,
+            )
+    except _GroupFailed as exc:
+        _run_fail(run_id=run_id, message=str(exc), from_status=RunStatus.RUNNING, started=started)
+    except selectors.RunInputError as exc:
+        _run_fail(
+            run_id=run_id, message=exc.message, from_status=RunStatus.RUNNING, started=started
+        )
+    except TRANSIENT_DB_ERRORS:
+        logger.warning("database error in computation %s; back to the queue", run_id)
+        try:
+            ScenarioRun.objects.filter(
+                pk=run_id, status=RunStatus.RUNNING, started_at=started
+            ).update(status=RunStatus.QUEUED, started_at=None, progress=0)
+        except TRANSIENT_DB_ERRORS:
+            logger.warning("could not put computation %s back; it is claimed again later", run_id)
+        raise
+    except Exception:
+        logger.exception("computation %s failed", run_id)
+        with translation.override("nl"):
+            message = run_errors.unexpected_error_message(group_name=group_name)
+        _run_fail(run_id=run_id, message=message, from_status=RunStatus.RUNNING, started=started)
+    return ScenarioRun.objects.get(pk=run_id)
+
+
+class _GroupFailed(Exception):
+    """An engine error, already turned into a Dutch message naming group and field."""
+
+
+# --- demo -------------------------------------------------------------------------------
+
+DEMO_ROUND_NAME = "Afspraken 2026–2027"
+
+
+def demo_round_ensure(*, user: Any = None) -> Round:
+    """The demo round with two scenarios, not computed. Idempotent: never changes them."""
+    with transaction.atomic():
+        round_ = Round.objects.filter(name=DEMO_ROUND_NAME).first()
+        if round_ is None:
+            round_ = round_create(
+                name=DEMO_ROUND_NAME,
+                period_start=date(2026, 1, 1),
+                period_end=date(2027, 12, 31),
+                reference_year=2024,
+                user=user,
+            )
+        groups = list(_active_groups())
+        demo = {
+            "Inwoners": (
+                "Iedere gemeente neemt een deel naar haar aantal inwoners.",
+                [GroupSettingInput(group_code=code) for code in groups],
+            ),
+            "Gemengd": (
+                "Half naar inwoners, half naar de sociale huurvoorraad; wat een gemeente al "
+                "doet, telt voor de helft mee (verrekenfactor 0,5).",
+                [
+                    GroupSettingInput(
+                        group_code=code,
+                        weights={"population": Decimal("0.5"), "social_rental": Decimal("0.5")},
+                        credit_factor=Decimal("0.5"),
+                    )
+                    for code in groups
+                ],
+            ),
+        }
+        for name, (description, settings) in demo.items():
+            if not Scenario.objects.filter(round=round_, name=name).exists():
+                scenario_create(
+                    round_=round_,
+                    name=name,
+                    description=description,
+                    settings=settings,
+                    user=user,
+                )
+    return round_

@@ -1,0 +1,27 @@
+"""Background jobs of the allocation app. Thin: they take an id and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+
+from . import services
+
+# Only errors that may pass by themselves are retried: a lost database connection or broker.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
+
+
+@shared_task(
+    name="allocation.compute_run",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+)
+def compute_run(run_id: int) -> str:
+    """Compute one scenario run; a second delivery of the same id does nothing."""
+    run = services.run_execute(run_id=run_id)
+    return "skipped" if run is None else run.status
