@@ -1,100 +1,18 @@
-"""Writes to municipal figures. Each service is atomic and leaves an audit entry (history)."""
+"""Writes to municipal figures: the illustrative demo values.
+
+Figures that officers enter are saved by figures.services (validation, four eyes, audit).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from core.models import FigureStatus
 
 from .models import Indicator, MunicipalFigure, Municipality
-
-
-class ConcurrentEditError(Exception):
-    """Someone else saved the same figure after this form was opened."""
-
-    def __init__(self, conflicts: list[MunicipalFigure]) -> None:
-        self.conflicts = conflicts
-        super().__init__(_("Someone else changed these figures in the meantime."))
-
-
-@dataclass(frozen=True)
-class FigureEntry:
-    indicator_code: str
-    value: Decimal
-    source: str
-    reference_date: date
-    expected_version: int | None = None  # None: the figure did not exist when the form opened
-
-
-def _same(figure: MunicipalFigure, entry: FigureEntry) -> bool:
-    return (
-        figure.value == entry.value
-        and figure.source == entry.source
-        and figure.reference_date == entry.reference_date
-    )
-
-
-def municipal_figures_save_draft(
-    *, municipality: Municipality, year: int, entries: list[FigureEntry], user: Any
-) -> list[MunicipalFigure]:
-    """Save figures of one municipality and year as draft, all or nothing.
-
-    A changed figure goes back to draft (a confirmed figure needs confirming again).
-    Raises ConcurrentEditError, saving nothing, when any figure's version moved on.
-    """
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    saved: list[MunicipalFigure] = []
-    with transaction.atomic():
-        existing = {
-            f.indicator.code: f
-            for f in MunicipalFigure.objects.select_for_update()
-            .filter(municipality=municipality, year=year)
-            .select_related("indicator")
-        }
-        # A figure conflicts when it moved on since the form was opened and the form would
-        # change it: saving would silently overwrite the other person's change.
-        conflicts = [
-            existing[e.indicator_code]
-            for e in entries
-            if e.indicator_code in existing
-            and existing[e.indicator_code].version != e.expected_version
-            and not _same(existing[e.indicator_code], e)
-        ]
-        if conflicts:
-            raise ConcurrentEditError(conflicts)
-        for entry in entries:
-            figure = existing.get(entry.indicator_code)
-            if figure is None:
-                figure = MunicipalFigure(
-                    municipality=municipality,
-                    indicator=indicators[entry.indicator_code],
-                    year=year,
-                    version=0,
-                )
-            elif _same(figure, entry):
-                continue
-            figure.value = entry.value
-            figure.source = entry.source
-            figure.reference_date = entry.reference_date
-            figure.status = FigureStatus.DRAFT
-            figure.illustrative = False
-            figure.confirmed_by = None
-            figure.confirmed_at = None
-            figure.submitted_by = None
-            figure.updated_by = user
-            figure.version += 1
-            figure.full_clean()
-            figure._history_user = user  # type: ignore[attr-defined]
-            figure.save()
-            saved.append(figure)
-    return saved
-
 
 ILLUSTRATIVE_SOURCE = "Illustratief, vervang door eigen cijfers (demo-waarde, geen feit)"
 

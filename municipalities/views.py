@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
 
-from . import selectors, services
-from .forms import YearFiguresForm
+from . import selectors
 from .models import Municipality, SubRegion
 
 
@@ -49,47 +47,6 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_edit": access.can_edit_municipality_figures(request.user, municipality),
             "edit_year": timezone.localdate().year,
         },
-    )
-
-
-def municipality_figures_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    municipality = _get_municipality(code)
-    access.require(access.can_edit_municipality_figures(request.user, municipality))
-    if not 2000 <= year <= 2100:
-        raise Http404(_("No figures for this year."))
-    indicators = list(selectors.indicator_list())
-    existing = selectors.municipal_figures_for_year(municipality=municipality, year=year)
-    form = YearFiguresForm(
-        request.POST or None, indicators=indicators, existing=existing, year=year
-    )
-    conflicts = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.municipal_figures_save_draft(
-                municipality=municipality, year=year, entries=form.entries(), user=request.user
-            )
-        except services.ConcurrentEditError as exc:
-            conflicts = exc.conflicts
-            messages.error(
-                request,
-                _(
-                    "Someone else saved these figures while you were editing. Nothing of "
-                    "yours was saved. Check the other change below and enter yours again."
-                ),
-            )
-        else:
-            if saved:
-                messages.success(
-                    request, _("%(count)d figure(s) saved as draft.") % {"count": len(saved)}
-                )
-            else:
-                messages.info(request, _("Nothing changed."))
-            return redirect(municipality.get_absolute_url())
-    return render(
-        request,
-        "municipalities/figures_edit.html",
-        {"municipality": municipality, "year": year, "form": form, "conflicts": conflicts},
-        status=409 if conflicts else 200,
     )
 
 

@@ -51,7 +51,7 @@ def test_officer_enters_a_figure_with_the_keyboard(page, app_url, login) -> None
     page.get_by_label("Bron van Inwoners").fill("BRP gemeente Haarlem")
     page.get_by_label("Peildatum van Inwoners").fill("2025-01-01")
     page.get_by_label("Peildatum van Inwoners").press("Enter")
-    page.wait_for_url(re.compile(r"/gemeenten/GM0392/$"))
+    page.wait_for_url(re.compile(r"/gemeenten/GM0392/cijfers/2025/$"))
     assert page.get_by_role("status").inner_text() == "1 cijfer(s) opgeslagen als concept."
     assert page.get_by_text("168.250").first.is_visible()
 
