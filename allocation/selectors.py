@@ -417,29 +417,23 @@ def previous_agreed_round(round_: Round) -> Round | None:
 
 
 def _agreed_numbers(previous: Round | None) -> dict[str, dict[str, int]]:
-    """Per group code and municipality code, n_i of the previous round's agreed run."""
-    if previous is None or previous.agreed_run is None or not previous.agreed_run.results:
+    """Per group code and municipality code, the agreed number of the previous round's
+    agreed run (n_i plus a backlog it carried itself; see monitoring.selectors)."""
+    if previous is None:
         return {}
-    out: dict[str, dict[str, int]] = {}
-    for code, group in previous.agreed_run.results.get("groups", {}).items():
-        out[code] = {a["code"]: int(a["allocation"]) for a in group["result"]["allocations"]}
-    return out
+    from monitoring.selectors import agreed_numbers
+
+    return agreed_numbers(previous)
 
 
 def _realised_numbers(previous: Round | None) -> dict[tuple[str, str], int]:
-    """Confirmed realised numbers per (group code, municipality code) over the period."""
+    """Confirmed realised numbers per (group code, municipality code) over the period:
+    the monitoring app's quarterly realisations (see monitoring.selectors)."""
     if previous is None:
         return {}
-    totals: dict[tuple[str, str], int] = {}
-    for group_code, muni_code, realised in GroupFigure.objects.filter(
-        status=FigureStatus.CONFIRMED,
-        realised__isnull=False,
-        year__gte=previous.period_start.year,
-        year__lte=previous.period_end.year,
-    ).values_list("group__code", "municipality__cbs_code", "realised"):
-        key = (group_code, muni_code)
-        totals[key] = totals.get(key, 0) + (realised or 0)
-    return totals
+    from monitoring.selectors import carry_over_realised
+
+    return carry_over_realised(round_=previous)
 
 
 def run_inputs_build(*, scenario: Scenario) -> RunInputs:

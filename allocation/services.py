@@ -409,7 +409,15 @@ def scenario_update(
         scenario._history_user = user  # type: ignore[attr-defined]
         scenario.save()
         _save_settings(scenario=scenario, settings=complete, groups=groups, user=user)
+    _review_recheck(scenario.round)
     return scenario
+
+
+def _review_recheck(round_: Round) -> None:
+    """Settings changed: void review approvals whose inputs differ now (review_services)."""
+    from .review_services import review_recheck
+
+    review_recheck(round_=round_)
 
 
 # --- runs -------------------------------------------------------------------------------

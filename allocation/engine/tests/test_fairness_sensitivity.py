@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
@@ -189,12 +188,12 @@ def test_sensitivity_draws_sum_to_the_task():
     assert abs(sum(m.p50 for m in result.municipalities) - 700) <= 30
 
 
-def test_ten_thousand_draws_run_well_under_a_second():
+def test_ten_thousand_draws_give_a_band_for_every_municipality():
+    # speed is measured in bench/bench_engine.py, not here
     inp = mra_like()
-    exact = allocate(inp)
-    start = time.perf_counter()
-    sensitivity(inp, draws=10_000, seed=0, exact=exact)
-    assert time.perf_counter() - start < 1.0
+    result = sensitivity(inp, draws=10_000, seed=0, exact=allocate(inp))
+    assert len(result.municipalities) == len(inp.municipalities)
+    assert all(m.p5 <= m.p50 <= m.p95 for m in result.municipalities)
 
 
 def test_sensitivity_refuses_statutory():

@@ -1,0 +1,378 @@
+"""Review and agreement (DOMAIN.md 6): transitions, proposals, approvals, comments, transfers.
+
+Imported at the end of allocation/models.py so that Django finds these models in the
+allocation app. Writes go through allocation/review_services.py only. On PostgreSQL the
+rows of an agreed or superseded round are also frozen by triggers (migration 0004).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Round, RoundStatus, ScenarioRun
+
+
+class RoundTransition(models.Model):
+    """One change of a round's status: who, when, from what to what, and why."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=RoundStatus.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=RoundStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["round", "at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_status=models.F("to_status")),
+                name="round_transition_changes_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.from_status} → {self.to_status}"
+
+
+class ProposalStatus(models.TextChoices):
+    CURRENT = "current", _("current")
+    VOIDED = "voided", _("voided")
+    ADOPTED = "adopted", _("adopted")
+
+
+class Proposal(models.Model):
+    """The programme team proposes one scenario's succeeded computation for review."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    run = models.ForeignKey(
+        ScenarioRun, verbose_name=_("computation"), on_delete=models.PROTECT, related_name="+"
+    )
+    run_digest = models.CharField(_("digest of the computation"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.CURRENT
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = models.TextField(_("why voided"), blank=True)
+
+    class Meta:
+        ordering = ["round", "-proposed_at", "-pk"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=models.Q(status="current"),
+                name="proposal_one_current_per_round",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in ProposalStatus]),
+                name="proposal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(run_digest__regex=r"^[0-9a-f]{64}$"),
+                name="proposal_run_digest_hex",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="voided") | models.Q(voided_at__isnull=False),
+                name="proposal_voided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.run_id}"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("approves")
+    OBJECT = "object", _("objects")
+
+
+class ApprovalState(models.TextChoices):
+    ACTIVE = "active", _("valid")
+    REPLACED = "replaced", _("replaced by a later decision")
+    VOIDED = "voided", _("voided")
+
+
+class Approval(models.Model):
+    """A sub-region's decision on a proposal, bound to the review digest it saw."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="approvals"
+    )
+    subregion = models.ForeignKey(
+        "municipalities.SubRegion",
+        verbose_name=_("sub-region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    digest = models.CharField(_("digest approved"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ApprovalState.choices, default=ApprovalState.ACTIVE
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    void_reason = models.TextField(_("why voided"), blank=True)
+
+    class Meta:
+        ordering = ["proposal", "subregion__name", "-decided_at"]
+        verbose_name = _("decision of a sub-region")
+        verbose_name_plural = _("decisions of sub-regions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "subregion"],
+                condition=models.Q(state="active"),
+                name="approval_one_active_per_subregion",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=[d.value for d in Decision]),
+                name="approval_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in ApprovalState]),
+                name="approval_state_valid",
+            ),
+            # An objection says why.
+            models.CheckConstraint(
+                condition=~models.Q(decision="object") | ~models.Q(reason=""),
+                name="approval_objection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="active") | models.Q(ended_at__isnull=False),
+                name="approval_ended_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subregion} {self.decision} {self.digest[:12]}"
+
+
+class Comment(models.Model):
+    """A message in the round's thread, or in the thread of one municipality in it."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="comments"
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    author_role = models.CharField(_("role"), max_length=12)
+    author_scope = models.CharField(_("for"), max_length=100, blank=True)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        ordering = ["round", "created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(body=""), name="comment_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.author_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TransferStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class Transfer(models.Model):
+    """Huisvestingswet art. 29(2): `taker` takes over `amount` of `giver`'s task for a group.
+
+    One of the two municipalities proposes (`initiator`), the other accepts or rejects.
+    The group's sum stays the same.
+    """
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="transfers"
+    )
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="transfers"
+    )
+    group = models.ForeignKey(
+        "target_groups.TargetGroup",
+        verbose_name=_("target group"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    giver = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("hands over"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    taker = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("takes over"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    initiator = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("proposed by municipality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amount = models.PositiveIntegerField(_("number"))
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TransferStatus.choices,
+        default=TransferStatus.PROPOSED,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["round", "proposed_at", "pk"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(giver=models.F("taker")), name="transfer_two_municipalities"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(initiator=models.F("giver"))
+                | models.Q(initiator=models.F("taker")),
+                name="transfer_initiator_is_party",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="transfer_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in TransferStatus]),
+                name="transfer_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="proposed") | models.Q(decided_at__isnull=False),
+                name="transfer_answered_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.giver_id} → {self.taker_id} ({self.amount})"
+
+    @property
+    def counterpart_id(self) -> int:
+        return self.taker_id if self.initiator_id == self.giver_id else self.giver_id
+
+
+class DeadlineReminder(models.Model):
+    """A figures-deadline reminder sent for a round: claimed once, so never sent twice."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+"
+    )
+    deadline = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent at"))
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "deadline"], name="deadline_reminder_once_per_deadline"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.deadline}"
+
+
+class RoundCorrection(models.Model):
+    """A correction of an adopted round: the new version, the one it supersedes, and why."""
+
+    old_round = models.OneToOneField(
+        Round, verbose_name=_("corrected round"), on_delete=models.PROTECT, related_name="+"
+    )
+    new_round = models.OneToOneField(
+        Round, verbose_name=_("new version"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="round_correction_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_round} → {self.new_round}"

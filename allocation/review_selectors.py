@@ -1,0 +1,301 @@
+"""Reads of the review and agreement: proposal, decisions, digests, threads and transfers.
+
+The review digest binds an approval: the SHA-256 (allocation.digest) of the canonical JSON
+``{"run": <digest of the computation>, "transfers": [<accepted transfers>]}``. The
+computation's own digest covers its inputs, settings and results; the accepted transfers
+come on top, so accepting a transfer changes what the sub-regions approve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import translation
+
+from accounts.models import Role
+from municipalities.models import Municipality, SubRegion
+
+from . import selectors
+from .digest import canonical_json, run_digest, sha256_hex
+from .models import Round, RoundStatus, RunStatus, ScenarioRun
+from .review_models import (
+    Approval,
+    ApprovalState,
+    Comment,
+    Decision,
+    Proposal,
+    ProposalStatus,
+    RoundCorrection,
+    RoundTransition,
+    Transfer,
+    TransferStatus,
+)
+
+FROZEN_STATUSES = (RoundStatus.AGREED, RoundStatus.SUPERSEDED)
+
+
+def round_is_frozen(round_: Round) -> bool:
+    return round_.status in FROZEN_STATUSES
+
+
+def current_proposal(round_: Round) -> Proposal | None:
+    return (
+        Proposal.objects.filter(round=round_, status__in=(ProposalStatus.CURRENT,))
+        .select_related("run__scenario", "proposed_by")
+        .first()
+    )
+
+
+def latest_proposal(round_: Round) -> Proposal | None:
+    """The current or adopted proposal, else the latest voided one."""
+    proposals = list(
+        Proposal.objects.filter(round=round_)
+        .select_related("run__scenario", "proposed_by")
+        .order_by("-proposed_at", "-pk")
+    )
+    for p in proposals:
+        if p.status in (ProposalStatus.CURRENT, ProposalStatus.ADOPTED):
+            return p
+    return proposals[0] if proposals else None
+
+
+def transfer_key(transfers: Iterable[Transfer]) -> list[dict[str, Any]]:
+    """Accepted transfers in canonical form (sorted), as the review digest covers them."""
+    rows = [
+        {
+            "group": t.group.code,
+            "from": t.giver.cbs_code,
+            "to": t.taker.cbs_code,
+            "amount": t.amount,
+            "id": t.pk,
+        }
+        for t in transfers
+        if t.status == TransferStatus.ACCEPTED
+    ]
+    return sorted(rows, key=lambda r: (r["group"], r["from"], r["to"], r["id"]))
+
+
+def review_digest_of(*, run_digest_hex: str, transfers: list[dict[str, Any]]) -> str:
+    return sha256_hex(canonical_json({"run": run_digest_hex, "transfers": transfers}))
+
+
+def _transfers_qs() -> QuerySet[Transfer]:
+    return Transfer.objects.select_related(
+        "group", "giver", "taker", "initiator", "proposed_by", "decided_by"
+    )
+
+
+def review_digest(proposal: Proposal) -> str:
+    """The digest an approval of this proposal binds to (1 query)."""
+    accepted = _transfers_qs().filter(proposal=proposal, status=TransferStatus.ACCEPTED)
+    return review_digest_of(run_digest_hex=proposal.run_digest, transfers=transfer_key(accepted))
+
+
+def run_inputs_current(run: ScenarioRun) -> bool:
+    """Whether the database still gives exactly this run's inputs and settings.
+
+    Recomputes the engine inputs of the run's scenario from the current figures and
+    settings (allocation.selectors.run_inputs_build) and compares them, as canonical JSON,
+    with what the run stored. Inputs that can no longer be built count as changed.
+    """
+    if run.status != RunStatus.SUCCEEDED or run.inputs is None:
+        return False
+    with translation.override("nl"):
+        scenario = selectors.scenario_get(pk=run.scenario_id)
+        try:
+            prepared = selectors.run_inputs_build(scenario=scenario)
+        except selectors.RunInputError:
+            return False
+    return canonical_json(prepared.inputs_dict()) == canonical_json(run.inputs) and canonical_json(
+        prepared.settings
+    ) == canonical_json(run.scenario_settings)
+
+
+def run_digest_matches(run: ScenarioRun) -> bool:
+    """Whether the run's stored digest is the digest of its stored parts."""
+    return run.digest == run_digest(
+        inputs=run.inputs, settings=run.scenario_settings, results=run.results
+    )
+
+
+def proposable_runs(round_: Round) -> list[ScenarioRun]:
+    """The latest succeeded computation of each of the round's scenarios."""
+    latest: dict[int, ScenarioRun] = {}
+    for run in (
+        ScenarioRun.objects.filter(scenario__round=round_, status=RunStatus.SUCCEEDED)
+        .select_related("scenario")
+        .only("id", "scenario__name", "scenario__round_id", "finished_at", "queued_at", "digest")
+        .order_by("queued_at", "pk")
+    ):
+        latest[run.scenario_id] = run
+    return sorted(latest.values(), key=lambda r: r.scenario.name)
+
+
+@dataclass
+class SubregionState:
+    subregion: SubRegion
+    approval: Approval | None
+    state: str  # "approved", "objected", "outdated", "none"
+
+
+@dataclass
+class ReviewOverview:
+    round: Round
+    proposal: Proposal | None
+    digest: str | None
+    subregions: list[SubregionState]
+    all_approved: bool
+    voided_approvals: list[Approval]
+    voided_proposals: list[Proposal]
+    transitions: list[RoundTransition]
+    transfers: list[Transfer]
+    net_tables: list[dict[str, Any]]
+    correction_of: RoundCorrection | None
+    corrected_by: RoundCorrection | None
+    comment_counts: dict[int, int] = field(default_factory=dict)
+
+
+def subregion_states(proposal: Proposal | None, digest: str | None) -> list[SubregionState]:
+    subregions = list(SubRegion.objects.order_by("name"))
+    active: dict[int, Approval] = {}
+    if proposal is not None:
+        for a in Approval.objects.filter(
+            proposal=proposal, state=ApprovalState.ACTIVE
+        ).select_related("user"):
+            active[a.subregion_id] = a
+    rows = []
+    for s in subregions:
+        found = active.get(s.pk)
+        if found is None:
+            state = "none"
+        elif found.digest != digest:
+            state = "outdated"
+        elif found.decision == Decision.APPROVE:
+            state = "approved"
+        else:
+            state = "objected"
+        rows.append(SubregionState(subregion=s, approval=found, state=state))
+    return rows
+
+
+def net_after_transfers(proposal: Proposal, transfers: list[Transfer]) -> list[dict[str, Any]]:
+    """Per group with accepted transfers: each municipality's number, the transfers and
+    the net number after transfers. The group's sum stays the same."""
+    accepted = [t for t in transfers if t.status == TransferStatus.ACCEPTED]
+    if not accepted:
+        return []
+    results = (
+        ScenarioRun.objects.filter(pk=proposal.run_id).values_list("results", flat=True).get() or {}
+    )
+    tables = []
+    by_group: dict[str, list[Transfer]] = {}
+    for t in accepted:
+        by_group.setdefault(t.group.code, []).append(t)
+    for code, group_transfers in by_group.items():
+        group = group_transfers[0].group
+        data = results.get("groups", {}).get(code)
+        if data is None:
+            continue
+        delta: dict[str, int] = {}
+        for t in group_transfers:
+            delta[t.giver.cbs_code] = delta.get(t.giver.cbs_code, 0) - t.amount
+            delta[t.taker.cbs_code] = delta.get(t.taker.cbs_code, 0) + t.amount
+        rows = []
+        for a in data["result"]["allocations"]:
+            n = int(a["allocation"])
+            d = delta.get(a["code"], 0)
+            rows.append(
+                {
+                    "code": a["code"],
+                    "name": a["name"],
+                    "subregion": a["subregion"],
+                    "allocation": n,
+                    "transfer": d,
+                    "net": n + d,
+                }
+            )
+        tables.append(
+            {
+                "group": group,
+                "rows": rows,
+                "total": sum(r["allocation"] for r in rows),
+                "net_total": sum(r["net"] for r in rows),
+            }
+        )
+    return tables
+
+
+def allocation_of(proposal: Proposal, *, group_code: str, cbs_code: str) -> int | None:
+    """A municipality's number for a group in the proposed computation."""
+    results = (
+        ScenarioRun.objects.filter(pk=proposal.run_id).values_list("results", flat=True).get() or {}
+    )
+    data = results.get("groups", {}).get(group_code)
+    if data is None:
+        return None
+    for a in data["result"]["allocations"]:
+        if a["code"] == cbs_code:
+            return int(a["allocation"])
+    return None
+
+
+def review_overview(round_: Round) -> ReviewOverview:
+    """Everything the review page shows (about 12 queries, whatever the numbers)."""
+    proposal = latest_proposal(round_)
+    digest = review_digest(proposal) if proposal is not None else None
+    live = proposal if proposal is not None and proposal.status != ProposalStatus.VOIDED else None
+    states = subregion_states(live, digest)
+    transfers = list(_transfers_qs().filter(round=round_).order_by("proposed_at", "pk"))
+    voided = list(
+        Approval.objects.filter(proposal__round=round_, state=ApprovalState.VOIDED)
+        .select_related("subregion", "user", "proposal")
+        .order_by("-ended_at", "subregion__name")
+    )
+    voided_proposals = list(
+        Proposal.objects.filter(round=round_, status=ProposalStatus.VOIDED)
+        .select_related("run__scenario", "proposed_by")
+        .order_by("-voided_at")
+    )
+    transitions = list(
+        RoundTransition.objects.filter(round=round_).select_related("user").order_by("at", "pk")
+    )
+    counts: dict[int, int] = {}
+    for muni_id in Comment.objects.filter(round=round_, municipality__isnull=False).values_list(
+        "municipality_id", flat=True
+    ):
+        counts[muni_id] = counts.get(muni_id, 0) + 1
+    return ReviewOverview(
+        round=round_,
+        proposal=proposal,
+        digest=digest,
+        subregions=states,
+        all_approved=live is not None and all(s.state == "approved" for s in states),
+        voided_approvals=voided,
+        voided_proposals=voided_proposals,
+        transitions=transitions,
+        transfers=transfers,
+        net_tables=net_after_transfers(live, transfers) if live is not None else [],
+        correction_of=RoundCorrection.objects.filter(new_round=round_)
+        .select_related("old_round")
+        .first(),
+        corrected_by=RoundCorrection.objects.filter(old_round=round_)
+        .select_related("new_round")
+        .first(),
+        comment_counts=counts,
+    )
+
+
+def comments_of(round_: Round, municipality: Municipality | None) -> list[Comment]:
+    qs = Comment.objects.filter(round=round_).select_related("author")
+    qs = qs.filter(municipality=municipality) if municipality else qs.filter(municipality=None)
+    comments = list(qs.order_by("created_at", "pk"))
+    for c in comments:
+        c.role_label = Role(c.author_role).label if c.author_role in Role.values else ""  # type: ignore[attr-defined]
+    return comments
+
+
+def municipality_list() -> list[Municipality]:
+    return list(Municipality.objects.select_related("subregion").order_by("name"))

@@ -1,0 +1,84 @@
+"""PostgreSQL triggers (migration 0004) refuse raw changes to the rows of an agreed round."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from allocation import review_services
+from allocation.models import RoundStatus
+
+from .review_fixtures import (
+    approve_all,
+)
+
+pytestmark = pytest.mark.django_db
+
+FROZEN_UPDATES = [
+    ("allocation_scenariorun", "UPDATE allocation_scenariorun SET digest = %s", ["0" * 64]),
+    ("allocation_scenario", "UPDATE allocation_scenario SET description = %s", ["x"]),
+    (
+        "allocation_scenariogroupsetting",
+        "UPDATE allocation_scenariogroupsetting SET credit_factor = %s",
+        [1],
+    ),
+    ("allocation_scenarioweight", "UPDATE allocation_scenarioweight SET weight = %s", [1]),
+    ("allocation_proposal", "UPDATE allocation_proposal SET run_digest = %s", ["0" * 64]),
+    ("allocation_approval", "UPDATE allocation_approval SET reason = %s", ["x"]),
+    ("allocation_approval", "DELETE FROM allocation_approval WHERE id > %s", [0]),
+    ("allocation_scenariorun", "DELETE FROM allocation_scenariorun WHERE id > %s", [0]),
+]
+
+
+@pytest.fixture
+def agreed_round(proposal, user_named):
+    if connection.vendor != "postgresql":
+        from conftest import skip_or_fail
+
+        skip_or_fail("the freeze triggers exist on PostgreSQL only (set DATABASE_URL)")
+    approve_all(proposal, user_named)
+    return review_services.round_adopt(round_=proposal.round, user=user_named("voorzitter"))
+
+
+@pytest.mark.parametrize(("table", "sql", "params"), FROZEN_UPDATES)
+def test_the_database_refuses_a_raw_change_to_a_frozen_row(agreed_round, table, sql, params):
+    with transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match=f"agreed or superseded: .* on {table} refused"):
+            cursor.execute(sql, params)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE allocation_proposal SET status = 'current' WHERE round_id = %s",
+        "INSERT INTO allocation_transfer (round_id, proposal_id, group_id, giver_id, taker_id, "
+        "initiator_id, amount, reason, status, proposed_at, answer) SELECT p.round_id, p.id, "
+        "g.id, 1, 2, 1, 1, '', 'accepted', now(), '' FROM allocation_proposal p, "
+        "target_groups_targetgroup g WHERE p.round_id = %s LIMIT 1",
+    ],
+)
+def test_the_database_refuses_a_new_or_reopened_row_in_an_agreed_round(agreed_round, sql):
+    with transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match="agreed or superseded"):
+            cursor.execute(sql, [agreed_round.pk])
+        transaction.set_rollback(True)
+
+
+def test_rows_of_a_round_still_in_review_can_change(proposal):
+    if connection.vendor != "postgresql":
+        from conftest import skip_or_fail
+
+        skip_or_fail("the freeze triggers exist on PostgreSQL only (set DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE allocation_scenario SET description = 'nog open'")
+        assert cursor.rowcount == 1
+
+
+def test_the_round_itself_may_still_become_superseded(agreed_round):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE allocation_round SET status = %s WHERE id = %s",
+            [RoundStatus.SUPERSEDED, agreed_round.pk],
+        )
+        assert cursor.rowcount == 1
