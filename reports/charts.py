@@ -274,3 +274,80 @@ def tile_map(
 def _max(data: Sequence[dict[str, Any]], key: str) -> float:
     values = [float(d[key]) for d in data if d.get(key) is not None]
     return max(values) if values else 0.0
+
+
+# --- Dashboards (issue 5) ---------------------------------------------------------------------
+
+
+def geo_map(
+    rows: Sequence[dict[str, Any]],
+    geometries: dict[str, Any],
+    *,
+    code: str,
+    label: str,
+    value: str,
+    title: str,
+    value_title: str,
+    description: str,
+    value_format: str = ",.1f",
+) -> Chart:
+    """Municipalities drawn with their real outlines (GeoJSON geometries by code).
+
+    Coordinates in metres (RD New, EPSG:28992, as CBS/PDOK publish them) are drawn as they
+    are (identity projection, north up); longitude/latitude with a Mercator projection.
+    Rows without an outline are left off the map but stay in the table rows.
+    """
+    features = []
+    extent = 0.0
+    for r in rows:
+        geometry = geometries.get(str(r[code]))
+        if geometry is None:
+            continue
+        extent = max(extent, _largest_coordinate(geometry["coordinates"]))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "_label": str(r[label]),
+                    "_value": r.get(value),
+                },
+            }
+        )
+    projection = {"type": "identity", "reflectY": True} if extent > 360 else {"type": "mercator"}
+    spec = {
+        **_base(title, description, width=640),
+        "height": 480,
+        "data": {
+            "values": {"type": "FeatureCollection", "features": features},
+            "format": {"type": "json", "property": "features"},
+        },
+        "projection": projection,
+        "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.8},
+        "encoding": {
+            "color": {
+                "field": "properties._value",
+                "type": "quantitative",
+                "title": value_title,
+                "scale": {"scheme": "blues"},
+                "legend": {"format": value_format, "orient": "bottom"},
+            },
+            "tooltip": [
+                {"field": "properties._label", "type": "nominal"},
+                {
+                    "field": "properties._value",
+                    "type": "quantitative",
+                    "format": value_format,
+                    "title": value_title,
+                },
+            ],
+        },
+    }
+    return Chart(spec=spec, description=description, rows=[dict(r) for r in rows])
+
+
+def _largest_coordinate(coordinates: Any) -> float:
+    """The largest absolute number in a (nested) GeoJSON coordinate array."""
+    if isinstance(coordinates, int | float):
+        return abs(float(coordinates))
+    return max((_largest_coordinate(c) for c in coordinates), default=0.0)

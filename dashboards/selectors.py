@@ -1,0 +1,450 @@
+"""Reads for the steering-group dashboards: region overview, map, comparison, municipality.
+
+Everything shown comes from the stored results of a scenario's latest succeeded computation
+(`ScenarioRun.results`, see docs/scenarios.md) and is shaped here without further queries,
+so that every page needs a fixed number of queries whatever the number of municipalities.
+Numbers stay `Decimal`; charts get floats (see `map_rows`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from allocation.models import Round, RunStatus, Scenario, ScenarioRun
+from allocation.selectors import run_group_view
+from target_groups.models import TargetGroup
+
+from .models import MunicipalityBoundary
+
+ZERO = Decimal(0)
+THOUSAND = Decimal(1000)
+HUNDRED = Decimal(100)
+URGENT = "urgent"
+
+# Map measures: over all groups, share of mutations, or one group (prefix + group code).
+MEASURE_ALL = "alle"
+MEASURE_MUTATIONS = "mutaties"
+MEASURE_GROUP_PREFIX = "groep-"
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+# --- loading (each function: a fixed number of queries) -----------------------------------
+
+
+def _latest_succeeded(field: str) -> Subquery:
+    return Subquery(
+        ScenarioRun.objects.filter(scenario=OuterRef("pk"), status=RunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+def scenarios_of_round(*, round_: Round) -> QuerySet[Scenario]:
+    """The round's scenarios with the id and end time of their latest succeeded run (1 query)."""
+    return (
+        Scenario.objects.filter(round=round_)
+        .only("pk", "name", "description", "round_id")
+        .annotate(
+            latest_run_id=_latest_succeeded("pk"),
+            latest_run_finished=_latest_succeeded("finished_at"),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def scenario_of_round(*, round_: Round, pk: int) -> Scenario:
+    """One scenario of the round (1 query); raises Scenario.DoesNotExist."""
+    return Scenario.objects.get(round=round_, pk=pk)
+
+
+def latest_run(*, scenario: Scenario) -> ScenarioRun | None:
+    """The scenario's latest succeeded computation, with its data (1 query)."""
+    return (
+        ScenarioRun.objects.filter(scenario=scenario, status=RunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def runs_by_id(ids: Iterable[int]) -> dict[int, ScenarioRun]:
+    """Succeeded runs by id (1 query)."""
+    return {
+        run.pk: run
+        for run in ScenarioRun.objects.filter(pk__in=list(ids), status=RunStatus.SUCCEEDED)
+    }
+
+
+def groups_by_code() -> dict[str, TargetGroup]:
+    """All target groups in their display order (1 query)."""
+    return {g.code: g for g in TargetGroup.objects.order_by("position", "code")}
+
+
+def boundaries_by_code() -> dict[str, Any]:
+    """Imported municipal outlines (GeoJSON geometries) by CBS code (1 query)."""
+    return dict(
+        MunicipalityBoundary.objects.values_list("municipality__cbs_code", "geometry").order_by(
+            "municipality__cbs_code"
+        )
+    )
+
+
+# --- shaping (no queries) -----------------------------------------------------------------
+
+
+def _group_codes(run: ScenarioRun, groups: Mapping[str, TargetGroup]) -> list[str]:
+    codes = list((run.results or {}).get("groups", {}))
+    order = {code: i for i, code in enumerate(groups)}
+    return sorted(codes, key=lambda c: (order.get(c, len(order)), c))
+
+
+def _group_meta(run: ScenarioRun, code: str, groups: Mapping[str, TargetGroup]) -> dict[str, Any]:
+    stored = (run.scenario_settings or {}).get("groups", {}).get(code, {})
+    group = groups.get(code)
+    return {
+        "code": code,
+        "group": group,
+        "name": group.name if group else stored.get("name", code),
+        "unit": group.get_unit_display() if group else stored.get("unit", ""),
+        "household_size": _dec(stored.get("household_size"))
+        or (group.household_size if group else Decimal(1)),
+    }
+
+
+def _population(allocation: Mapping[str, Any]) -> Decimal | None:
+    value = (allocation["steps"]["indicators"].get("population") or {}).get("value")
+    return _dec(value)
+
+
+def _scenario_options(run: ScenarioRun) -> dict[str, Decimal | None]:
+    scenario = (run.scenario_settings or {}).get("scenario", {})
+    return {
+        "mutation_threshold_pct": _dec(scenario.get("mutation_threshold_pct")),
+        "urgent_fallback_pct": _dec(scenario.get("urgent_fallback_pct")),
+    }
+
+
+def _position(difference: Decimal) -> str:
+    if difference > 0:
+        return "above"
+    if difference < 0:
+        return "below"
+    return "equal"
+
+
+def _group_overview(
+    run: ScenarioRun, code: str, groups: Mapping[str, TargetGroup]
+) -> dict[str, Any]:
+    data = run.results["groups"][code]  # type: ignore[index]
+    result = data["result"]
+    fair = {row["code"]: row for row in data["fairness"]["municipalities"]}
+    sens = {row["code"]: row for row in (data.get("sensitivity") or {}).get("municipalities", [])}
+    allocations = result["allocations"]
+    population_total = _dec(result["indicator_totals"].get("population")) or ZERO
+    allocated = Decimal(result["allocated_total"] or 0)
+    effort_total = sum(
+        (Decimal(a["steps"]["credit"]["existing_effort"]) for a in allocations), ZERO
+    )
+    rows = []
+    for a in allocations:
+        steps = a["steps"]
+        f = fair.get(a["code"], {})
+        effort = Decimal(steps["credit"]["existing_effort"])
+        effort_fair = Decimal(steps.get("key") or 0) * effort_total
+        effort_difference = effort - effort_fair
+        band = sens.get(a["code"])
+        rows.append(
+            {
+                "code": a["code"],
+                "name": a["name"],
+                "subregion": a["subregion"],
+                "population": _population(a),
+                "quota": _dec(a["quota"]),
+                "allocation": a["allocation"],
+                "backlog": a["backlog"],
+                "total_with_backlog": a["total_with_backlog"],
+                "per_1000": _dec(steps["per_1000_inhabitants"]),
+                "existing_effort": effort,
+                "effort_fair": effort_fair,
+                "effort_difference": effort_difference,
+                "effort_position": _position(effort_difference.quantize(Decimal("0.1"))),
+                "dwellings": _dec(f.get("dwellings")),
+                "share_of_mutations": _dec(f.get("share_of_mutations")),
+                "over_threshold": bool(f.get("over_threshold")),
+                "urgent_fallback": _dec(f.get("urgent_fallback")),
+                "urgent_difference": _dec(f.get("urgent_difference")),
+                "p5": band["p5"] if band else None,
+                "p50": band["p50"] if band else None,
+                "p95": band["p95"] if band else None,
+            }
+        )
+    rows.sort(key=lambda r: (r["name"], r["code"]))
+    populations: dict[str, Decimal] = {r["code"]: r["population"] or ZERO for r in rows}
+    subregions = []
+    for sub in result["subregions"]:
+        population = sum((populations.get(c, ZERO) for c in sub["municipalities"]), ZERO)
+        subregions.append(
+            {
+                "name": sub["name"],
+                "allocation": sub["allocation"],
+                "count": len(sub["municipalities"]),
+                "population": population,
+                "per_1000": THOUSAND * sub["allocation"] / population if population else None,
+                "share_pct": HUNDRED * sub["allocation"] / allocated if allocated else None,
+            }
+        )
+    subregions.sort(key=lambda s: s["name"])
+    fairness = data["fairness"]
+    is_urgent = any(r["urgent_fallback"] is not None for r in rows)
+    return {
+        **_group_meta(run, code, groups),
+        "total": result["total"],
+        "allocated_total": result["allocated_total"],
+        "method": result["method"],
+        "population_total": population_total,
+        "mra_per_1000": THOUSAND * allocated / population_total if population_total else None,
+        "effort_total": effort_total,
+        "rows": rows,
+        "subregions": subregions,
+        "fairness": fairness,
+        "over_threshold_count": sum(1 for r in rows if r["over_threshold"]),
+        "above_count": sum(1 for r in rows if r["effort_position"] == "above"),
+        "below_count": sum(1 for r in rows if r["effort_position"] == "below"),
+        "is_urgent": is_urgent,
+        "fallback_total": sum((r["urgent_fallback"] or ZERO for r in rows), ZERO)
+        if is_urgent
+        else None,
+        "has_sensitivity": bool(sens),
+    }
+
+
+def _overall(run: ScenarioRun) -> dict[str, Any] | None:
+    results = run.results or {}
+    overall = results.get("overall")
+    if not overall:
+        return None
+    names: dict[str, tuple[str, str]] = {}
+    for data in results.get("groups", {}).values():
+        for a in data["result"]["allocations"]:
+            names.setdefault(a["code"], (a["name"], a["subregion"]))
+    rows = []
+    for row in overall["municipalities"]:
+        name, subregion = names.get(row["code"], (row["code"], ""))
+        rows.append(
+            {
+                "code": row["code"],
+                "name": name,
+                "subregion": subregion,
+                "dwellings": _dec(row["dwellings"]),
+                "per_1000": _dec(row["per_1000"]),
+                "share_of_mutations": _dec(row["share_of_mutations"]),
+                "share_pct": HUNDRED * Decimal(row["share_of_mutations"])
+                if row["share_of_mutations"] is not None
+                else None,
+                "over_threshold": bool(row["over_threshold"]),
+            }
+        )
+    rows.sort(key=lambda r: (r["name"], r["code"]))
+    return {
+        "rows": rows,
+        "fairness": overall,
+        "threshold_pct": HUNDRED * Decimal(overall["mutation_threshold"]),
+        "over_threshold_count": sum(1 for r in rows if r["over_threshold"]),
+        "warnings": overall.get("warnings", []),
+    }
+
+
+def region_overview(run: ScenarioRun, groups: Mapping[str, TargetGroup]) -> dict[str, Any]:
+    """Per group the task and its split, and the read-outs over all groups (no queries)."""
+    return {
+        "groups": [_group_overview(run, code, groups) for code in _group_codes(run, groups)],
+        "overall": _overall(run),
+        "options": _scenario_options(run),
+    }
+
+
+# --- map ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: str
+    label: str
+    unit: str
+    value_format: str
+
+
+def map_measures(overview: Mapping[str, Any], labels: Mapping[str, str]) -> list[Measure]:
+    """The measures the map can show for this overview; `labels` holds translated texts."""
+    measures = []
+    if overview["overall"]:
+        measures.append(Measure(MEASURE_ALL, labels["all"], labels["dwellings_per_1000"], ",.2f"))
+        measures.append(Measure(MEASURE_MUTATIONS, labels["mutations"], labels["percent"], ",.1f"))
+    for g in overview["groups"]:
+        measures.append(
+            Measure(
+                MEASURE_GROUP_PREFIX + g["code"],
+                labels["group"] % {"name": g["name"]},
+                labels["per_1000"],
+                ",.2f",
+            )
+        )
+    return measures
+
+
+def map_rows(overview: Mapping[str, Any], measure: str) -> list[dict[str, Any]]:
+    """One row per municipality: code, name, sub-region and the measure's value (a float)."""
+    if measure in (MEASURE_ALL, MEASURE_MUTATIONS) and overview["overall"]:
+        key = "per_1000" if measure == MEASURE_ALL else "share_pct"
+        source = overview["overall"]["rows"]
+    else:
+        code = measure.removeprefix(MEASURE_GROUP_PREFIX)
+        found = [g for g in overview["groups"] if g["code"] == code]
+        if not found:
+            return []
+        key, source = "per_1000", found[0]["rows"]
+    return [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "subregion": r["subregion"],
+            "value": None if r[key] is None else round(float(r[key]), 4),
+        }
+        for r in source
+    ]
+
+
+# --- comparison -----------------------------------------------------------------------
+
+
+def _sign(value: int) -> str:
+    return "more" if value > 0 else "less" if value < 0 else "same"
+
+
+def scenario_comparison(
+    pairs: Sequence[tuple[Scenario, ScenarioRun]], groups: Mapping[str, TargetGroup]
+) -> dict[str, Any]:
+    """Two to four scenarios side by side; differences against the first one (no queries)."""
+    overviews = [(scenario, region_overview(run, groups)) for scenario, run in pairs]
+    order = {code: i for i, code in enumerate(groups)}
+    codes = sorted(
+        {g["code"] for _, ov in overviews for g in ov["groups"]},
+        key=lambda c: (order.get(c, len(order)), c),
+    )
+    group_tables = []
+    for code in codes:
+        per_scenario = [
+            next((g for g in ov["groups"] if g["code"] == code), None) for _, ov in overviews
+        ]
+        first = next(g for g in per_scenario if g is not None)
+        names: dict[str, tuple[str, str]] = {}
+        for g in per_scenario:
+            for r in g["rows"] if g else []:
+                names.setdefault(r["code"], (r["name"], r["subregion"]))
+        by_code = [{r["code"]: r for r in g["rows"]} if g else {} for g in per_scenario]
+        rows = []
+        for muni, (name, subregion) in sorted(names.items(), key=lambda kv: (kv[1][0], kv[0])):
+            base = by_code[0].get(muni)
+            cells = []
+            for i, lookup in enumerate(by_code):
+                r = lookup.get(muni)
+                difference = None
+                if i > 0 and r is not None and base is not None:
+                    difference = r["allocation"] - base["allocation"]
+                cells.append(
+                    {
+                        "allocation": r["allocation"] if r else None,
+                        "per_1000": r["per_1000"] if r else None,
+                        "p5": r["p5"] if r else None,
+                        "p95": r["p95"] if r else None,
+                        "difference": difference,
+                        "sign": _sign(difference) if difference is not None else None,
+                        "abs_difference": abs(difference) if difference is not None else None,
+                    }
+                )
+            rows.append(
+                {
+                    "code": muni,
+                    "name": name,
+                    "subregion": subregion,
+                    "cells": cells,
+                    "changed": any(c["difference"] for c in cells),
+                }
+            )
+        readouts = [
+            None
+            if g is None
+            else {
+                "total": g["total"],
+                "fairness": g["fairness"],
+                "over_threshold_count": g["over_threshold_count"],
+                "has_sensitivity": g["has_sensitivity"],
+            }
+            for g in per_scenario
+        ]
+        group_tables.append(
+            {
+                "code": code,
+                "name": first["name"],
+                "unit": first["unit"],
+                "rows": rows,
+                "readouts": readouts,
+                "changed_count": sum(1 for r in rows if r["changed"]),
+            }
+        )
+    return {
+        "scenarios": [scenario for scenario, _ in overviews],
+        "overall": [ov["overall"] for _, ov in overviews],
+        "options": [ov["options"] for _, ov in overviews],
+        "groups": group_tables,
+    }
+
+
+# --- one municipality -----------------------------------------------------------------
+
+
+def municipality_dashboard(
+    run: ScenarioRun, code: str, groups: Mapping[str, TargetGroup]
+) -> dict[str, Any] | None:
+    """Everything about one municipality in a run; None when the run does not hold it."""
+    overview = region_overview(run, groups)
+    sections = []
+    name = subregion = None
+    for g in overview["groups"]:
+        view = run_group_view(run, g["code"])
+        row = next((r for r in view["rows"] if r["code"] == code), None) if view else None
+        summary = next((r for r in g["rows"] if r["code"] == code), None)
+        if row is None or summary is None:
+            continue
+        name, subregion = row["name"], row["subregion"]
+        sub_total = next((s for s in g["subregions"] if s["name"] == subregion), None)
+        # The explanation partial takes its element id from the row's code: one per group.
+        row = {**row, "code": f"{code}-{g['code']}"}
+        sections.append(
+            {"group": g, "view": view, "row": row, "summary": summary, "subregion": sub_total}
+        )
+    if not sections:
+        return None
+    overall = overview["overall"]
+    own_overall = None
+    neighbours: list[dict[str, Any]] = []
+    if overall:
+        own_overall = next((r for r in overall["rows"] if r["code"] == code), None)
+        neighbours = [r for r in overall["rows"] if r["subregion"] == subregion]
+    return {
+        "code": code,
+        "name": name,
+        "subregion": subregion,
+        "sections": sections,
+        "overall": overall,
+        "own_overall": own_overall,
+        "neighbours": neighbours,
+        "options": overview["options"],
+    }

@@ -1,0 +1,281 @@
+"""Dashboard pages: who may see them, what they show, and a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from .factories import Region
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "programma",
+    "voorzitter",
+    "stuurgroep.amsterdam",
+    "stuurgroep.zuid-kennemerland",
+    "coordinator.zuid-kennemerland",
+    "beleid.haarlem",
+    "beleid.amsterdam",
+    "beheer",
+]
+
+
+def pages(region: Region) -> list[str]:
+    r, (a, b) = region.round, region.scenarios
+    return [
+        reverse("dashboards:index"),
+        reverse("dashboards:round", args=[r.pk]),
+        reverse("dashboards:overview", args=[r.pk, a.pk]),
+        reverse("dashboards:overview", args=[r.pk, a.pk]) + "?kaart=groep-urgent",
+        reverse("dashboards:compare", args=[r.pk]) + f"?scenario={a.pk}&scenario={b.pk}",
+        reverse("dashboards:municipality", args=[r.pk, a.pk, region.municipality]),
+    ]
+
+
+def test_anonymous_users_are_sent_to_login(client, mra) -> None:
+    for url in pages(mra):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_role_sees_every_dashboard(client_for, mra, username) -> None:
+    c = client_for(username)
+    for url in pages(mra):
+        assert c.get(url).status_code == 200, url
+
+
+def test_a_user_without_a_role_is_refused(client, django_user_model, mra) -> None:
+    user = django_user_model.objects.create_user(username="zonder-rol", password="x")
+    client.force_login(user)
+    for url in pages(mra):
+        assert client.get(url).status_code == 403, url
+
+
+def test_unknown_round_scenario_or_municipality_is_404(client_for, mra) -> None:
+    c = client_for("voorzitter")
+    r, (a, _b) = mra.round, mra.scenarios
+    assert c.get(reverse("dashboards:round", args=[9999])).status_code == 404
+    assert c.get(reverse("dashboards:overview", args=[r.pk, 9999])).status_code == 404
+    assert c.get(reverse("dashboards:municipality", args=[r.pk, a.pk, "GM9999"])).status_code == 404
+
+
+def test_a_scenario_of_another_round_is_404(client_for, mra) -> None:
+    from allocation.tests.factories import RoundFactory
+
+    other = RoundFactory()
+    url = reverse("dashboards:overview", args=[other.pk, mra.scenarios[0].pk])
+    assert client_for("voorzitter").get(url).status_code == 404
+
+
+def test_a_scenario_without_a_finished_computation_says_so(client_for, mra) -> None:
+    from allocation.tests.factories import scenario_for
+
+    empty = scenario_for(mra.round, name="Nog niet berekend", groups=("urgent",))
+    html = (
+        client_for("voorzitter")
+        .get(reverse("dashboards:overview", args=[mra.round.pk, empty.pk]))
+        .content.decode()
+    )
+    assert "geen afgeronde berekening" in html or "no finished computation" in html
+
+
+def test_overview_shows_task_split_effort_mutations_and_fallback(client_for, mra) -> None:
+    response = client_for("stuurgroep.amsterdam").get(
+        reverse("dashboards:overview", args=[mra.round.pk, mra.scenarios[1].pk])
+    )
+    overview = response.context["overview"]
+    urgent = next(g for g in overview["groups"] if g["code"] == "urgent")
+    run = mra.runs[1]
+    assert urgent["total"] == run.results["groups"]["urgent"]["result"]["total"]
+    assert len(urgent["rows"]) == 30
+    assert len(urgent["subregions"]) == 7
+    assert sum(s["allocation"] for s in urgent["subregions"]) == urgent["allocated_total"]
+    assert urgent["is_urgent"]
+    assert urgent["fallback_total"] > 0
+    homeless = next(g for g in overview["groups"] if g["code"] == "homeless")
+    assert not homeless["is_urgent"]
+    # Effort against the key share of all existing effort: the differences add up to 0.
+    assert abs(sum(r["effort_difference"] for r in urgent["rows"])) < 1
+    assert urgent["above_count"] > 0
+    assert urgent["below_count"] > 0
+    assert overview["overall"]["threshold_pct"] == 50
+    html = response.content.decode()
+    assert "Haarlem" in html
+    assert (
+        reverse("dashboards:municipality", args=[mra.round.pk, mra.scenarios[1].pk, "GM0392"])
+        in html
+    )
+    # The difference is shown with a sign and in words, not by colour alone.
+    assert re.search(r"▲ </span>\+[\d.,]+ ", html)
+    assert re.search(r"▼ </span>−[\d.,]+ ", html)
+
+
+def test_every_chart_has_a_text_alternative_and_a_table(client_for, mra) -> None:
+    r, (a, _b) = mra.round, mra.scenarios
+    c = client_for("voorzitter")
+    for url in [
+        reverse("dashboards:overview", args=[r.pk, a.pk]),
+        reverse("dashboards:municipality", args=[r.pk, a.pk, "GM0392"]),
+    ]:
+        html = c.get(url).content.decode()
+        figures = re.findall(
+            r'<figure class="chart".*?</figure>\s*<details[^>]*>.*?</details>', html, re.S
+        )
+        assert figures, url
+        assert len(figures) == html.count('<figure class="chart"'), url
+        for figure in figures:
+            assert 'role="img" aria-label="' in figure
+            assert "<svg" in figure
+            assert "<figcaption>" in figure
+            assert "<caption" in figure
+            assert 'scope="col"' in figure
+
+
+def test_the_map_follows_the_chosen_measure(client_for, mra) -> None:
+    r, a = mra.round, mra.scenarios[0]
+    c = client_for("voorzitter")
+    url = reverse("dashboards:overview", args=[r.pk, a.pk])
+    default = c.get(url).context
+    assert default["chosen"] == "alle"
+    mutations = c.get(url + "?kaart=mutaties").context
+    assert mutations["chosen"] == "mutaties"
+    rows = {row["code"]: row["value"] for row in mutations["map"].rows}
+    expected = next(x for x in mutations["overview"]["overall"]["rows"] if x["code"] == "GM0392")
+    assert rows["GM0392"] == pytest.approx(float(expected["share_pct"]), abs=1e-3)
+    assert mutations["map"].spec["layer"][0]["mark"]["type"] == "rect"  # the tile map
+    urgent = c.get(url + "?kaart=groep-urgent").context
+    assert urgent["chosen"] == "groep-urgent"
+
+
+def test_an_unknown_measure_shows_a_message_and_the_default_map(client_for, mra) -> None:
+    url = reverse("dashboards:overview", args=[mra.round.pk, mra.scenarios[0].pk])
+    response = client_for("voorzitter").get(url + "?kaart=onzin")
+    assert response.status_code == 200
+    assert response.context["chosen"] == "alle"
+    assert 'aria-describedby="kaart-fout"' in response.content.decode()
+
+
+def test_comparison_shows_differences_readouts_and_bands(client_for, mra) -> None:
+    r, (a, b) = mra.round, mra.scenarios
+    url = reverse("dashboards:compare", args=[r.pk]) + f"?scenario={a.pk}&scenario={b.pk}"
+    response = client_for("stuurgroep.ijmond").get(url)
+    comparison = response.context["comparison"]
+    assert [s.pk for s in comparison["scenarios"]] == [a.pk, b.pk]
+    urgent = next(g for g in comparison["groups"] if g["code"] == "urgent")
+    assert len(urgent["rows"]) == 30
+    assert urgent["changed_count"] > 0
+    row = next(x for x in urgent["rows"] if x["changed"])
+    first, second = row["cells"]
+    assert second["difference"] == second["allocation"] - first["allocation"]
+    assert first["p5"] is not None
+    assert second["p95"] is not None
+    assert urgent["readouts"][0]["fairness"]["cv_per_1000"] is not None
+    html = response.content.decode()
+    assert "meer" in html or "more" in html
+    assert "p5–p95" in html
+
+
+@pytest.mark.parametrize("chosen", [1, 5])
+def test_comparison_needs_two_to_four_scenarios(client_for, mra, chosen) -> None:
+    r, (a, _b) = mra.round, mra.scenarios
+    query = "&".join([f"scenario={a.pk}"] * chosen)
+    response = client_for("voorzitter").get(
+        reverse("dashboards:compare", args=[r.pk]) + "?" + query
+    )
+    assert response.status_code == 200
+    assert response.context["comparison"] is None
+    assert response.context["form"].errors
+
+
+def test_comparison_refuses_a_scenario_of_another_round(client_for, mra) -> None:
+    from allocation.tests.factories import RoundFactory
+
+    other = RoundFactory()
+    _r, (a, b) = mra.round, mra.scenarios
+    url = reverse("dashboards:compare", args=[other.pk]) + f"?scenario={a.pk}&scenario={b.pk}"
+    response = client_for("voorzitter").get(url)
+    assert response.context["comparison"] is None
+
+
+def test_municipality_page_has_explanation_effort_band_and_subregion(client_for, mra) -> None:
+    r, a = mra.round, mra.scenarios[1]
+    response = client_for("beleid.haarlem").get(
+        reverse("dashboards:municipality", args=[r.pk, a.pk, "GM0392"])
+    )
+    data = response.context["data"]
+    assert data["name"] == "Haarlem"
+    assert data["subregion"] == "Zuid-Kennemerland"
+    assert [s["group"]["code"] for s in data["sections"]] == ["homeless", "urgent"]
+    section = data["sections"][0]
+    assert section["subregion"]["name"] == "Zuid-Kennemerland"
+    assert section["subregion"]["count"] == 4
+    assert section["summary"]["p5"] is not None
+    assert {n["name"] for n in data["neighbours"]} == {
+        "Haarlem",
+        "Zandvoort",
+        "Heemstede",
+        "Bloemendaal",
+    }
+    html = response.content.decode()
+    # The explanation of each number, once per group (unique ids).
+    assert 'id="uitleg-GM0392-urgent"' in html
+    assert 'id="uitleg-GM0392-homeless"' in html
+    assert "1. " in html
+
+
+QUERIES = {"overview": 8, "overview_map": 8, "compare": 7, "municipality": 8}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_pages_keep_a_fixed_number_of_queries(
+    client_for, region, name, django_assert_num_queries
+) -> None:
+    """Session, user and membership (3), then the round, the scenario(s), the latest run(s),
+    the target groups and the outlines (overview) or indicators (municipality page): the
+    same count at 30 and at 342 municipalities."""
+    r, (a, b) = region.round, region.scenarios
+    url = {
+        "overview": reverse("dashboards:overview", args=[r.pk, a.pk]),
+        "overview_map": reverse("dashboards:overview", args=[r.pk, a.pk]) + "?kaart=mutaties",
+        "compare": reverse("dashboards:compare", args=[r.pk]) + f"?scenario={a.pk}&scenario={b.pk}",
+        "municipality": reverse("dashboards:municipality", args=[r.pk, a.pk, region.municipality]),
+    }[name]
+    c = client_for("stuurgroep.amsterdam")
+    first = c.get(url)
+    assert first.status_code == 200
+    if name != "compare":
+        rows = (
+            first.context["overview"]["groups"][0]["rows"] if "overview" in first.context else None
+        )
+        if rows is not None:
+            assert len(rows) == region.count
+    with django_assert_num_queries(QUERIES[name]):
+        assert c.get(url).status_code == 200
+
+
+def test_a_scenario_with_every_group_renders_every_page(client_for, mra) -> None:
+    from allocation.models import Scenario
+    from allocation.tests.factories import scenario_for
+
+    from .factories import computed
+
+    everything = scenario_for(mra.round, name="Alle groepen")
+    Scenario.objects.filter(pk=everything.pk).update(sensitivity_draws=100)  # faster
+    computed(everything)
+    c = client_for("voorzitter")
+    r = mra.round
+    overview = c.get(reverse("dashboards:overview", args=[r.pk, everything.pk]))
+    assert len(overview.context["overview"]["groups"]) == 7
+    for measure in overview.context["map_form"].fields["kaart"].choices:
+        url = reverse("dashboards:overview", args=[r.pk, everything.pk]) + f"?kaart={measure[0]}"
+        assert c.get(url).status_code == 200, measure
+    page = c.get(reverse("dashboards:municipality", args=[r.pk, everything.pk, "GM0363"]))
+    assert len(page.context["data"]["sections"]) == 7
+    compare = reverse("dashboards:compare", args=[r.pk])
+    query = "&".join(f"scenario={s.pk}" for s in [*mra.scenarios, everything])
+    assert len(c.get(f"{compare}?{query}").context["comparison"]["groups"]) == 7
