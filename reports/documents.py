@@ -1,7 +1,7 @@
 """The content of a PDF agreement (DOMAIN.md 6) as plain data, filled by a selector.
 
 Keeping the document as data makes the PDF template dumb and lets tests check every number
-against what the template printed.
+against what the template printed. Numbers are already formatted the Dutch way.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ class AgreementRow:
     backlog: int
     total: int
     per_1000: str  # formatted, e.g. "1,23"
+    transfer: int | None = None  # agreed transfer between municipalities (art. 29(2)), if any
+    subregion: str = ""
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,13 @@ class CalculationLine:
 
     municipality: str
     lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubregionTotal:
+    name: str
+    total: int
+    share_of_mra: str
 
 
 @dataclass
@@ -41,6 +50,10 @@ class GroupSection:
     mra_total: int
     share_of_mra: str  # formatted percentage, e.g. "6,4%"
     calculations: list[CalculationLine] = field(default_factory=list)
+    subregion_totals: list[SubregionTotal] = field(default_factory=list)  # MRA document only
+    chart_svg: str = ""  # data: URI of the SVG bar chart; the table is its text alternative
+    chart_alt: str = ""
+    has_transfers: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,3 +76,11 @@ class AgreementDocument:
     sources: list[SourceLine]
     clauses: list[str] = field(default_factory=list)
     illustrative: bool = False  # the figures include demo values (never in a real agreement)
+    illustrative_note: str = ""
+    is_mra: bool = False
+    summary_chart_svg: str = ""  # sub-region: its share of the MRA per group (data: URI)
+    summary_chart_alt: str = ""
+    population_share: str = ""  # the sub-region's share of the MRA's inhabitants
+    round_name: str = ""
+    scenario_name: str = ""
+    reference_year: int | None = None

@@ -1,35 +1,76 @@
 """PDF rendering in one place: HTML templates to tagged, accessible PDF (PDF/UA-1) by WeasyPrint.
 
-WeasyPrint is imported inside the function so that web start-up stays fast.
+WeasyPrint is imported inside the function so that web start-up stays fast. The digest of an
+agreement goes into the document's metadata (keywords ``mra-digest:<hex>``) as well as its
+text, so that `read_digest` can find it again in the bytes (see `verify_agreement`).
 """
 
 from __future__ import annotations
 
+import re
+import zlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+DIGEST_KEYWORD = "mra-digest:"
+_DIGEST_RE = re.compile(rb"mra-digest:([0-9a-f]{64})")
+_STREAM_RE = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 
-def html_to_pdf(html: str, *, title: str) -> bytes:
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+
+def html_to_pdf_document(html: str, *, title: str) -> RenderedPdf:
     """Render HTML to a tagged PDF/UA-1 document (A4 comes from the template's @page rule)."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=str(settings.BASE_DIR))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(pdf_tags=True)
     pdf: bytes = document.write_pdf(
         pdf_variant="pdf/ua-1",
         pdf_tags=True,
         custom_metadata=True,
         pdf_identifier=title.encode("utf-8")[:32],
     )
-    return pdf
+    return RenderedPdf(content=pdf, pages=len(document.pages))
+
+
+def html_to_pdf(html: str, *, title: str) -> bytes:
+    return html_to_pdf_document(html, title=title).content
+
+
+def render_pdf_document(
+    template: str, context: dict[str, Any], *, title: str, language: str = "nl"
+) -> RenderedPdf:
+    """Render a Django template to PDF in the given language (Dutch by default)."""
+    with translation.override(language):
+        html = render_to_string(template, context)
+    return html_to_pdf_document(html, title=title)
 
 
 def render_pdf(
     template: str, context: dict[str, Any], *, title: str, language: str = "nl"
 ) -> bytes:
-    """Render a Django template to PDF in the given language (Dutch by default)."""
-    with translation.override(language):
-        html = render_to_string(template, context)
-    return html_to_pdf(html, title=title)
+    return render_pdf_document(template, context, title=title, language=language).content
+
+
+def read_digest(pdf: bytes) -> str | None:
+    """The agreement digest stored in a PDF's metadata (or compressed streams), or None."""
+    match = _DIGEST_RE.search(pdf)
+    if match:
+        return match.group(1).decode("ascii")
+    for stream in _STREAM_RE.finditer(pdf):
+        try:
+            data = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+        match = _DIGEST_RE.search(data)
+        if match:
+            return match.group(1).decode("ascii")
+    return None

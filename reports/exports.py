@@ -1,0 +1,243 @@
+"""Exports of a computation's results and their explanation: Excel and CSV (Dutch conventions).
+
+Both are built from the run's stored results (never recomputed). Excel: one sheet per target
+group plus a sheet "Methode" with the settings, weights, sources and the digest; numbers are
+real numbers (exact decimals). CSV: one table for all groups, semicolon separated, decimal
+comma, UTF-8 with a byte-order mark so that Excel opens it correctly in Dutch.
+openpyxl is imported inside the function so that web start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from allocation.models import ScenarioRun
+from municipalities.models import Indicator
+
+from .selectors import figure_sources, nl_date
+
+Cell = int | Decimal | str | None
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _columns() -> list[tuple[str, Callable[[Mapping[str, Any]], Cell]]]:
+    """(header, value) per column; the value reads one stored allocation."""
+
+    def step(*path: str) -> Callable[[Mapping[str, Any]], Cell]:
+        def get(a: Mapping[str, Any]) -> Cell:
+            value: Any = a["steps"]
+            for key in path:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            if isinstance(value, bool):
+                return _("yes") if value else _("no")
+            if isinstance(value, str):
+                try:
+                    return Decimal(value)
+                except ArithmeticError:
+                    return value
+            return value  # type: ignore[no-any-return]
+
+        return get
+
+    return [
+        (_("CBS code"), lambda a: a["code"]),
+        (_("Municipality"), lambda a: a["name"]),
+        (_("Sub-region"), lambda a: a["subregion"]),
+        (_("Quota"), lambda a: _dec(a["quota"])),
+        (_("Fair share"), lambda a: a["allocation"]),
+        (_("Backlog"), lambda a: a["backlog"]),
+        (_("Agreed"), lambda a: a["total_with_backlog"]),
+        (_("Per 1,000 inhabitants"), step("per_1000_inhabitants")),
+        (_("Key w"), step("key")),
+        (_("Uncorrected share"), step("uncorrected_share")),
+        (_("Existing effort"), step("credit", "existing_effort")),
+        (_("Credit"), step("credit", "credit")),
+        (_("Corrected quota"), step("credit", "corrected_quota")),
+        (_("Lower bound"), step("bounds", "lower")),
+        (_("Upper bound"), step("bounds", "upper")),
+        (_("Bound reached"), step("bounds", "bound_hit")),
+        (_("Whole part"), step("rounding", "floor")),
+        (_("Remainder"), step("rounding", "remainder")),
+        (_("Rank"), step("rounding", "rank")),
+        (_("Rounding decision"), step("rounding", "decision")),
+        (_("Population share"), step("population_share")),
+        (_("Difference from population share"), step("difference_from_population_share")),
+    ]
+
+
+def _groups(run: ScenarioRun) -> Iterator[tuple[str, str, list[Mapping[str, Any]]]]:
+    """(code, Dutch name, allocations sorted by name) per computed group."""
+    settings = (run.scenario_settings or {}).get("groups", {})
+    for code, data in (run.results or {}).get("groups", {}).items():
+        name = settings.get(code, {}).get("name") or code
+        allocations = sorted(data["result"]["allocations"], key=lambda a: (a["name"], a["code"]))
+        yield code, name, allocations
+
+
+def export_filename(run: ScenarioRun, extension: str) -> str:
+    return f"berekening-{run.pk}-{run.digest[:12]}.{extension}"
+
+
+# --- Excel ------------------------------------------------------------------------------
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    title = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Groep"
+    base, n = title, 2
+    while title in used:
+        suffix = f" {n}"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    return title
+
+
+def _method_rows(run: ScenarioRun) -> list[list[Cell]]:
+    settings = run.scenario_settings or {}
+    round_ = settings.get("round", {})
+    scenario = settings.get("scenario", {})
+    names = {i.code: i.name_nl for i in Indicator.objects.all()}
+    rows: list[list[Cell]] = [
+        [_("Round"), round_.get("name")],
+        [_("Scenario"), scenario.get("name")],
+        [_("Computation"), run.pk],
+        [_("Digest (SHA-256)"), run.digest],
+        [_("Reference year"), round_.get("reference_year")],
+        [_("Version"), round_.get("version")],
+        [_("Computed on"), nl_date(run.finished_at.date()) if run.finished_at else None],
+    ]
+    illustrative: set[str] = set()
+    for entry in (run.inputs or {}).values():
+        illustrative.update(entry.get("provenance", {}).get("illustrative", []))
+    if illustrative:
+        rows.append(
+            [
+                _("Illustrative figures"),
+                _("Illustrative, replace with your own figures: %(names)s")
+                % {"names": ", ".join(sorted(names.get(c, c) for c in illustrative))},
+            ]
+        )
+    rows.append([])
+    rows.append(
+        [
+            _("Target group"),
+            _("Regional task"),
+            _("Task source"),
+            _("Rounding method"),
+            _("Credit factor c"),
+            _("Credit cuts at most (fraction m)"),
+            _("Upper bound (percentage of yearly mutations)"),
+            _("Two tiers"),
+            _("Carry over the backlog"),
+            _("Household size"),
+        ]
+    )
+    used: set[str] = {"population"}
+    results = (run.results or {}).get("groups", {})
+    for code, group in settings.get("groups", {}).items():
+        if code not in results:
+            continue
+        used.update(group.get("weights", {}))
+        rows.append(
+            [
+                group.get("name"),
+                results[code]["result"]["total"],
+                group.get("task_source"),
+                group.get("method"),
+                _dec(group.get("credit_factor")),
+                _dec(group.get("max_credit_fraction")),
+                _dec(group.get("upper_bound_mutations_pct")),
+                _("yes") if group.get("two_tier") else _("no"),
+                _("yes") if group.get("carry_over") else _("no"),
+                _dec(group.get("household_size")),
+            ]
+        )
+    rows.append([])
+    rows.append([_("Target group"), _("Indicator"), _("Weight")])
+    for code, group in settings.get("groups", {}).items():
+        if code not in results:
+            continue
+        for indicator, weight in group.get("weights", {}).items():
+            rows.append([group.get("name"), names.get(indicator, indicator), _dec(weight)])
+    rows.append([])
+    rows.append([_("Figure"), _("Source"), _("Reference date")])
+    year = round_.get("reference_year")
+    if year:
+        for s in figure_sources(int(year), used):
+            rows.append([s.indicator, s.source, nl_date(s.reference_date)])
+    return rows
+
+
+def run_workbook(run: ScenarioRun) -> bytes:
+    """The results of a run as an .xlsx workbook (Dutch headers, as the agreements)."""
+    with translation.override("nl"):
+        return _run_workbook(run)
+
+
+def _run_workbook(run: ScenarioRun) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    default = workbook.active
+    columns = _columns()
+    used: set[str] = {"Methode"}
+    for _code, name, allocations in _groups(run):
+        sheet = workbook.create_sheet(_sheet_title(name, used))
+        sheet.append([header for header, _get in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for a in allocations:
+            sheet.append([get(a) for _header, get in columns])
+        sheet.freeze_panes = "C2"
+    method = workbook.create_sheet("Methode")
+    for row in _method_rows(run):
+        method.append(row)
+    method.column_dimensions["A"].width = 32
+    method.column_dimensions["B"].width = 70
+    if default is not None:
+        workbook.remove(default)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def _csv_value(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = (
+            format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        )
+        return text.replace(".", ",")
+    return str(value)
+
+
+def run_csv(run: ScenarioRun) -> bytes:
+    """The results of a run as one CSV table: semicolons, decimal comma, UTF-8 with BOM."""
+    with translation.override("nl"):
+        return _run_csv(run)
+
+
+def _run_csv(run: ScenarioRun) -> bytes:
+    columns = _columns()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Target group"), *(header for header, _get in columns)])
+    for _code, name, allocations in _groups(run):
+        for a in allocations:
+            writer.writerow([name, *(_csv_value(get(a)) for _header, get in columns)])
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,143 @@
+"""Scheduling and generating agreements: one row per scope, claimed once, never twice."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from allocation.models import Round, RoundStatus
+from municipalities.models import SubRegion
+from reports import services
+from reports.models import AgreementDocument, DocumentStatus
+from reports.tasks import generate_agreements
+
+from .factories import adopted_round, computed_run, unadopted_round
+
+
+@pytest.mark.django_db
+def test_scheduling_an_unadopted_round_is_refused_with_a_clear_message() -> None:
+    round_ = unadopted_round()
+    with pytest.raises(ValidationError, match="nog niet vastgesteld"):
+        services.agreements_schedule(round_id=round_.pk)
+    assert not AgreementDocument.objects.filter(round=round_).exists()
+
+
+@pytest.mark.django_db
+def test_scheduling_makes_a_waiting_row_per_subregion_and_one_for_the_mra_and_enqueues_on_commit(
+    django_capture_on_commit_callbacks,
+) -> None:
+    round_ = adopted_round()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.agreements_schedule(round_id=round_.pk)
+    assert len(callbacks) == 1
+    docs = AgreementDocument.objects.filter(round=round_)
+    assert docs.count() == SubRegion.objects.count() + 1 == 8
+    assert set(docs.values_list("status", flat=True)) == {DocumentStatus.PENDING}
+    assert set(docs.values_list("run_digest", flat=True)) == {round_.agreed_run.digest}
+
+
+@pytest.mark.django_db
+def test_a_corrected_version_resets_the_documents_of_the_old_agreed_run(
+    django_capture_on_commit_callbacks,
+) -> None:
+    round_ = adopted_round()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.agreements_schedule(round_id=round_.pk)
+    AgreementDocument.objects.filter(round=round_).update(
+        status=DocumentStatus.READY,
+        pdf=b"%PDF-old",
+        sha256="a" * 64,
+        finished_at="2026-11-01T10:00Z",
+    )
+    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.COMPUTING)
+    round_.refresh_from_db()
+    new_run = computed_run(round_, name="Correctie")
+    Round.objects.filter(pk=round_.pk).update(
+        status=RoundStatus.AGREED, agreed_run=new_run, version=2
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        services.agreements_schedule(round_id=round_.pk)
+    docs = AgreementDocument.objects.filter(round=round_)
+    assert set(docs.values_list("status", flat=True)) == {DocumentStatus.PENDING}
+    assert set(docs.values_list("run_digest", flat=True)) == {new_run.digest}
+    assert not docs.filter(pdf__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_task_makes_a_waiting_document_once_and_a_second_delivery_changes_nothing(
+    django_capture_on_commit_callbacks,
+) -> None:
+    round_ = adopted_round()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.agreements_schedule(round_id=round_.pk)
+    # Keep the test quick: only the Zuid-Kennemerland document waits.
+    AgreementDocument.objects.filter(round=round_).exclude(
+        subregion__slug="zuid-kennemerland"
+    ).delete()
+    assert generate_agreements.apply(args=(round_.pk,)).get() == 1
+    first = AgreementDocument.objects.get(round=round_)
+    assert first.status == DocumentStatus.READY
+    assert bytes(first.pdf).startswith(b"%PDF-")
+    assert first.page_count is not None
+    assert first.page_count >= 3
+    assert generate_agreements.apply(args=(round_.pk,)).get() == 0
+    again = AgreementDocument.objects.get(round=round_)
+    assert (again.sha256, again.finished_at, bytes(again.pdf)) == (
+        first.sha256,
+        first.finished_at,
+        bytes(first.pdf),
+    )
+
+
+@pytest.mark.django_db
+def test_a_document_of_a_round_whose_agreed_run_changed_fails_with_a_dutch_message() -> None:
+    round_ = adopted_round()
+    doc = AgreementDocument.objects.create(round=round_, subregion=None, run_digest="b" * 64)
+    done = services.agreement_generate(document_id=doc.pk)
+    assert done is not None
+    assert done.status == DocumentStatus.FAILED
+    assert "opnieuw" in done.error_message
+    assert done.pdf is None
+
+
+@pytest.mark.django_db
+def test_the_task_of_an_unknown_round_does_nothing() -> None:
+    assert generate_agreements.apply(args=(987654,)).get() == 0
+
+
+def _wait_until_ready(round_id: int, count: int, timeout: float = 240) -> list[AgreementDocument]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        docs = list(AgreementDocument.objects.filter(round_id=round_id).defer("pdf"))
+        if len(docs) == count and all(
+            d.status in (DocumentStatus.READY, DocumentStatus.FAILED) for d in docs
+        ):
+            return docs
+        time.sleep(0.5)
+    pytest.fail(f"the agreements of round {round_id} were not made within {timeout} s")
+
+
+@pytest.mark.services
+def test_a_real_worker_makes_and_stores_the_pdfs_and_a_second_delivery_changes_nothing(
+    loaded_transactional_db, celery_worker
+) -> None:
+    round_ = adopted_round()
+    services.agreements_schedule(round_id=round_.pk)  # autocommit: sent to the worker now
+    docs = _wait_until_ready(round_.pk, 8)
+    assert all(d.status == DocumentStatus.READY for d in docs), [d.error_message for d in docs]
+    before = {d.pk: (d.sha256, d.finished_at, d.page_count) for d in docs}
+    log = celery_worker.log_path.read_text()
+    assert "reports.generate_agreements" in log
+
+    # A second delivery of the same task: the worker finds nothing to claim.
+    assert generate_agreements.delay(round_.pk).get(timeout=60) == 0
+    after = {
+        d.pk: (d.sha256, d.finished_at, d.page_count)
+        for d in AgreementDocument.objects.filter(round=round_).defer("pdf")
+    }
+    assert after == before
+    stored = AgreementDocument.objects.get(round=round_, subregion__slug="zuid-kennemerland")
+    assert hashlib.sha256(bytes(stored.pdf)).hexdigest() == stored.sha256

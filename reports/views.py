@@ -1,0 +1,141 @@
+"""Pages and downloads of the reports app: PDF agreements and Excel/CSV exports. Thin."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts import access
+from allocation.models import Round, RunStatus, ScenarioRun
+from municipalities.models import SubRegion
+
+from . import exports, selectors
+from .models import DocumentStatus
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _unavailable(
+    request: HttpRequest, *, title: str, message: str, round_: Round | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "reports/unavailable.html",
+        {"title": title, "message": message, "round": round_},
+        status=404,
+    )
+
+
+def _round_or_404(pk: int) -> Round:
+    round_ = Round.objects.filter(pk=pk).first()
+    if round_ is None:
+        raise Http404(_("No round with this number."))
+    return round_
+
+
+def _not_adopted(request: HttpRequest, round_: Round) -> HttpResponse:
+    return _unavailable(
+        request,
+        title=_("No agreements yet"),
+        message=_(
+            "The round %(name)s has not been adopted yet. Agreements in PDF exist only for an "
+            "adopted round, with the numbers the steering group agreed."
+        )
+        % {"name": round_.name},
+        round_=round_,
+    )
+
+
+def round_agreements(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF agreements of a round that this user may download, with their state."""
+    access.require(access.can_view_rounds(request.user))
+    round_ = _round_or_404(pk)
+    if not selectors.round_is_adopted(round_):
+        return _not_adopted(request, round_)
+    documents = [
+        d
+        for d in selectors.agreement_documents_of(round_=round_)
+        if access.can_download_agreement(request.user, d.subregion)
+    ]
+    return render(
+        request,
+        "reports/round_agreements.html",
+        {
+            "round": round_,
+            "documents": documents,
+            "can_export": access.can_export_results(request.user),
+        },
+    )
+
+
+def agreement_download(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
+    """One PDF agreement, as a download."""
+    access.require(access.can_view_rounds(request.user))
+    round_ = _round_or_404(pk)
+    try:
+        subregion = selectors.subregion_from_scope(scope)
+    except SubRegion.DoesNotExist:
+        raise Http404(_("No sub-region with this name.")) from None
+    access.require(access.can_download_agreement(request.user, subregion))
+    if not selectors.round_is_adopted(round_):
+        return _not_adopted(request, round_)
+    document = selectors.agreement_document_get(round_=round_, scope=scope, with_pdf=True)
+    if document is None or document.status != DocumentStatus.READY or document.pdf is None:
+        return _unavailable(
+            request,
+            title=_("This agreement is not ready yet"),
+            message=_(
+                "The PDF is being made. This usually takes less than a minute; try again shortly."
+            ),
+            round_=round_,
+        )
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="afspraken-{round_.pk}-{document.scope_slug}.pdf"'
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+def _export(run: ScenarioRun, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        content = exports.run_workbook(run)
+    elif fmt == "csv":
+        content = exports.run_csv(run)
+    else:
+        raise Http404(_("Unknown export format."))
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(run, fmt)}"'
+    return response
+
+
+def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The results of one computation as Excel or CSV."""
+    access.require(access.can_export_results(request.user))
+    run = ScenarioRun.objects.select_related("scenario__round").filter(pk=pk).first()
+    if run is None:
+        raise Http404(_("No computation with this number."))
+    if run.status != RunStatus.SUCCEEDED:
+        return _unavailable(
+            request,
+            title=_("No results to export"),
+            message=_(
+                "This computation has no results (yet): only a finished computation can be exported."
+            ),
+        )
+    return _export(run, fmt)
+
+
+def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The adopted numbers of a round (its agreed computation) as Excel or CSV."""
+    access.require(access.can_export_results(request.user))
+    round_ = _round_or_404(pk)
+    try:
+        run = selectors.agreed_run_of(round_)
+    except selectors.NotAdopted:
+        return _not_adopted(request, round_)
+    return _export(run, fmt)
