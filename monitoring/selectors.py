@@ -1,0 +1,339 @@
+"""Reads for monitoring: adopted rounds, their agreed numbers, realisations and the dashboard.
+
+`carry_over_realised` is what the allocation app reads for the backlog of a previous agreed
+round (allocation.selectors.run_inputs_build).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from allocation.models import Round, RoundStatus
+from core.models import FigureStatus
+from municipalities.models import Municipality
+from target_groups.models import GroupFigure, TargetGroup
+
+from . import validation as mv
+from .models import Realisation
+from .progress import Pace, Progress, elapsed_fraction, percent
+
+PACE_LABELS = {
+    Pace.ON_TRACK: _("on track"),
+    Pace.BEHIND: _("behind"),
+    Pace.FAR_BEHIND: _("far behind"),
+    Pace.UNKNOWN: _("nothing reported yet"),
+}
+# A symbol beside the words, so that the status never rests on colour alone.
+PACE_SYMBOLS = {Pace.ON_TRACK: "✓", Pace.BEHIND: "!", Pace.FAR_BEHIND: "!!", Pace.UNKNOWN: "–"}
+
+MONITORED_STATUSES = (RoundStatus.AGREED, RoundStatus.SUPERSEDED)
+
+
+def adopted_rounds() -> QuerySet[Round]:
+    """Rounds with an agreed computation: agreed, or superseded by a later one."""
+    return (
+        Round.objects.filter(status__in=MONITORED_STATUSES, agreed_run__isnull=False)
+        .select_related("agreed_run")
+        .order_by("-period_start", "name")
+    )
+
+
+def adopted_round_get(*, pk: int) -> Round:
+    """Raises Round.DoesNotExist unless the round is adopted."""
+    return adopted_rounds().get(pk=pk)
+
+
+def agreed_numbers(round_: Round) -> dict[str, dict[str, int]]:
+    """Per group code and CBS code, the agreed number of the round's agreed computation.
+
+    The agreed number is the allocation including a carried backlog (`total_with_backlog`)
+    when the computation carried one over, else the allocation n_i.
+    """
+    run = round_.agreed_run
+    if run is None or not run.results:
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for code, group in run.results.get("groups", {}).items():
+        out[code] = {
+            a["code"]: int(a.get("total_with_backlog", a["allocation"]))
+            for a in group["result"]["allocations"]
+        }
+    return out
+
+
+def agreed_groups(round_: Round) -> list[TargetGroup]:
+    codes = set(agreed_numbers(round_))
+    return [g for g in TargetGroup.objects.order_by("position", "code") if g.code in codes]
+
+
+def round_quarters(round_: Round) -> list[tuple[int, int]]:
+    return mv.period_quarters(round_.period_start, round_.period_end)
+
+
+def quarter_realisations(
+    *, round_: Round, municipality: Municipality, year: int, quarter: int
+) -> dict[str, Realisation]:
+    """The realisations of one quarter of one municipality, per group code (all statuses)."""
+    return {
+        r.group.code: r
+        for r in Realisation.objects.filter(
+            round=round_, municipality=municipality, year=year, quarter=quarter
+        ).select_related("group", "updated_by", "submitted_by", "confirmed_by")
+    }
+
+
+def quarter_overview(
+    *, round_: Round, municipality_ids: Iterable[int]
+) -> dict[tuple[int, int, int], str]:
+    """Per (municipality id, year, quarter) the lowest status of its realisations."""
+    order: list[str] = [FigureStatus.DRAFT, FigureStatus.SUBMITTED, FigureStatus.CONFIRMED]
+    out: dict[tuple[int, int, int], str] = {}
+    for muni, year, quarter, status in Realisation.objects.filter(
+        round=round_, municipality_id__in=list(municipality_ids)
+    ).values_list("municipality_id", "year", "quarter", "status"):
+        key = (muni, year, quarter)
+        if key not in out or order.index(status) < order.index(out[key]):
+            out[key] = status
+    return out
+
+
+def confirmed_totals(round_: Round) -> dict[tuple[str, str], int]:
+    """Confirmed realised numbers per (group code, CBS code), summed over the quarters."""
+    return {
+        (g, m): int(total)
+        for g, m, total in Realisation.objects.filter(round=round_, status=FigureStatus.CONFIRMED)
+        .values_list("group__code", "municipality__cbs_code")
+        .annotate(total=Sum("realised"))
+        .values_list("group__code", "municipality__cbs_code", "total")
+    }
+
+
+def last_reported_quarter(round_: Round) -> tuple[int, int] | None:
+    """The latest quarter with a confirmed realisation in the round, or None."""
+    row = (
+        Realisation.objects.filter(round=round_, status=FigureStatus.CONFIRMED)
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .first()
+    )
+    return (row[0], row[1]) if row else None
+
+
+def carry_over_realised(*, round_: Round) -> dict[tuple[str, str], int]:
+    """Realised over a round's period per (group code, CBS code), for the carry-over.
+
+    Confirmed quarterly realisations of monitoring count. Where a municipality has none for a
+    group, the confirmed yearly `realised` figures of the figures app over the period's years
+    count instead (the source before monitoring existed). Absent from both: not in the result
+    (the allocation app lists it as missing and carries nothing over).
+    """
+    totals = confirmed_totals(round_)
+    monitored = set(totals)
+    for group_code, muni_code, realised in GroupFigure.objects.filter(
+        status=FigureStatus.CONFIRMED,
+        realised__isnull=False,
+        year__gte=round_.period_start.year,
+        year__lte=round_.period_end.year,
+    ).values_list("group__code", "municipality__cbs_code", "realised"):
+        key = (group_code, muni_code)
+        if key not in monitored:
+            totals[key] = totals.get(key, 0) + (realised or 0)
+    return totals
+
+
+# --- the dashboard ------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """A row of the dashboard table."""
+
+    label: str
+    progress: Progress
+    code: str = ""  # CBS code for a municipality
+    kind: str = "municipality"  # municipality, subregion, region
+
+    @property
+    def fulfilment_pct(self) -> float | None:
+        return percent(self.progress.fulfilment)
+
+    @property
+    def expected(self) -> float:
+        return round(float(self.progress.expected), 1)
+
+    @property
+    def pace_pct(self) -> float | None:
+        return percent(self.progress.pace_ratio)
+
+    @property
+    def pace(self) -> Pace:
+        return self.progress.pace
+
+    @property
+    def pace_label(self) -> str:
+        return str(PACE_LABELS[self.pace])
+
+    @property
+    def pace_symbol(self) -> str:
+        return PACE_SYMBOLS[self.pace]
+
+
+@dataclass
+class Section:
+    """A sub-region: its municipalities and its total."""
+
+    name: str
+    lines: list[Line] = field(default_factory=list)
+    total: Line | None = None
+
+
+@dataclass
+class Dashboard:
+    round: Round
+    groups: list[TargetGroup]
+    group: TargetGroup | None
+    last_quarter: tuple[int, int] | None
+    until: date | None
+    fraction: float
+    sections: list[Section] = field(default_factory=list)
+    region: Line | None = None
+    group_totals: list[tuple[TargetGroup, Line]] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for s in self.sections for line in s.lines]
+
+
+def _sum_line(label: str, lines: list[Line], *, kind: str, fraction: Any, reported: bool) -> Line:
+    return Line(
+        label=label,
+        kind=kind,
+        progress=Progress(
+            agreed=sum(line.progress.agreed for line in lines),
+            realised=sum(line.progress.realised for line in lines),
+            fraction=fraction,
+            reported=reported,
+        ),
+    )
+
+
+def dashboard(
+    *,
+    round_: Round,
+    group_code: str | None,
+    visible: Callable[[Municipality], bool],
+    region_total: bool,
+    subregion_totals: Callable[[Any], bool],
+) -> Dashboard:
+    """Realised against agreed for one group, for the municipalities `visible` allows.
+
+    Sub-region totals are shown where `subregion_totals(subregion)` allows, the MRA total
+    when `region_total`; totals always cover every municipality of their area. Five queries.
+    """
+    agreed = agreed_numbers(round_)
+    groups = [g for g in TargetGroup.objects.order_by("position", "code") if g.code in agreed]
+    group = next((g for g in groups if g.code == group_code), groups[0] if groups else None)
+    last = last_reported_quarter(round_)
+    until = mv.quarter_end(*last) if last else None
+    fraction = elapsed_fraction(round_.period_start, round_.period_end, until)
+    reported = last is not None
+    board = Dashboard(
+        round=round_,
+        groups=groups,
+        group=group,
+        last_quarter=last,
+        until=until,
+        fraction=round(float(fraction * 100), 1),
+    )
+    if group is None:
+        return board
+    totals = confirmed_totals(round_)
+    municipalities = list(
+        Municipality.objects.select_related("subregion").order_by("subregion__name", "name")
+    )
+    group_agreed = agreed[group.code]
+    members: dict[int, list[Line]] = {}
+    sections: dict[int, Section] = {}
+    all_lines: list[Line] = []
+    for m in municipalities:
+        line = Line(
+            label=m.name,
+            code=m.cbs_code,
+            progress=Progress(
+                agreed=group_agreed.get(m.cbs_code, 0),
+                realised=totals.get((group.code, m.cbs_code), 0),
+                fraction=fraction,
+                reported=reported,
+            ),
+        )
+        all_lines.append(line)
+        members.setdefault(m.subregion_id, []).append(line)
+        section = sections.setdefault(m.subregion_id, Section(name=m.subregion.name))
+        if visible(m):
+            section.lines.append(line)
+        if section.total is None and subregion_totals(m.subregion):
+            section.total = line  # placeholder, replaced by the sum below
+    for subregion_id, section in sections.items():
+        if section.total is not None:
+            section.total = _sum_line(
+                section.name,
+                members[subregion_id],
+                kind="subregion",
+                fraction=fraction,
+                reported=reported,
+            )
+        if section.lines or section.total:
+            board.sections.append(section)
+    if region_total:
+        board.region = _sum_line(
+            "MRA", all_lines, kind="region", fraction=fraction, reported=reported
+        )
+        for g in groups:
+            board.group_totals.append(
+                (
+                    g,
+                    Line(
+                        label=g.name,
+                        kind="region",
+                        progress=Progress(
+                            agreed=sum(agreed[g.code].values()),
+                            realised=sum(v for (gc, _m), v in totals.items() if gc == g.code),
+                            fraction=fraction,
+                            reported=reported,
+                        ),
+                    ),
+                )
+            )
+    return board
+
+
+def carry_over_preview(round_: Round, *, visible: Callable[[Municipality], bool]) -> list[dict]:
+    """What the next round receives with carry-over on: per municipality and group,
+    agreed − realised (as allocation reads it: `carry_over_realised`)."""
+    agreed = agreed_numbers(round_)
+    realised = carry_over_realised(round_=round_)
+    groups = [g for g in TargetGroup.objects.order_by("position", "code") if g.code in agreed]
+    rows = []
+    for m in Municipality.objects.select_related("subregion").order_by("subregion__name", "name"):
+        if not visible(m):
+            continue
+        cells = []
+        for g in groups:
+            a = agreed[g.code].get(m.cbs_code)
+            r = realised.get((g.code, m.cbs_code))
+            cells.append(
+                {
+                    "group": g,
+                    "agreed": a,
+                    "realised": r,
+                    "backlog": None if a is None or r is None else a - r,
+                }
+            )
+        rows.append({"municipality": m, "cells": cells})
+    return rows

@@ -1,0 +1,57 @@
+"""Fulfilment and pace, by hand: pure functions, no database."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from monitoring import validation as mv
+from monitoring.progress import Pace, Progress, elapsed_fraction, pace_of, percent
+
+START, END = date(2026, 1, 1), date(2027, 12, 31)  # 730 days
+
+
+def test_elapsed_fraction_counts_days_inclusively() -> None:
+    assert elapsed_fraction(START, END, date(2026, 3, 31)) == Fraction(90, 730)
+    assert elapsed_fraction(START, END, date(2026, 12, 31)) == Fraction(1, 2)
+    assert elapsed_fraction(START, END, date(2030, 1, 1)) == 1
+    assert elapsed_fraction(START, END, None) == 0
+
+
+def test_pace_thresholds_are_90_and_60_percent_of_expected() -> None:
+    assert pace_of(9, Fraction(10), reported=True) == Pace.ON_TRACK
+    assert pace_of(8, Fraction(10), reported=True) == Pace.BEHIND
+    assert pace_of(6, Fraction(10), reported=True) == Pace.BEHIND
+    assert pace_of(5, Fraction(10), reported=True) == Pace.FAR_BEHIND
+    assert pace_of(0, Fraction(0), reported=True) == Pace.ON_TRACK
+    assert pace_of(0, Fraction(10), reported=False) == Pace.UNKNOWN
+
+
+def test_progress_by_hand_for_a_first_quarter() -> None:
+    # Agreed 64, 16 realised after Q1 of a two-year period: 25% done, 7.89 expected.
+    p = Progress(agreed=64, realised=16, fraction=Fraction(90, 730), reported=True)
+    assert percent(p.fulfilment) == 25.0
+    assert round(float(p.expected), 2) == 7.89
+    assert percent(p.pace_ratio) == 202.8
+    assert p.pace == Pace.ON_TRACK
+    assert p.backlog == 48
+    assert Progress(agreed=0, realised=2, fraction=Fraction(1), reported=True).fulfilment is None
+    assert Progress(agreed=5, realised=7, fraction=Fraction(1), reported=True).backlog == -2
+
+
+def test_quarters_of_a_period_and_their_dates() -> None:
+    assert mv.period_quarters(START, END)[0] == (2026, 1)
+    assert len(mv.period_quarters(START, END)) == 8
+    assert mv.quarter_end(2026, 1) == date(2026, 3, 31)
+    assert mv.quarter_end(2026, 4) == date(2026, 12, 31)
+    assert mv.period_quarters(date(2026, 7, 1), date(2026, 12, 31)) == [(2026, 3), (2026, 4)]
+
+
+def test_quarter_is_read_from_text_and_numbers() -> None:
+    assert mv.parse_quarter("2")[0] == 2
+    assert mv.parse_quarter("Q3")[0] == 3
+    assert mv.parse_quarter(4.0)[0] == 4
+    value, issues = mv.parse_quarter("5")
+    assert value is None
+    assert issues[0].code == "M001"
+    assert "5" in issues[0].message
