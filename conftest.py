@@ -70,6 +70,16 @@ def loaded_transactional_db(transactional_db: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _dutch_by_default() -> Iterator[None]:
+    """Every test starts in Dutch: an earlier request must not leave its language active."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.activate("nl")
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager_by_default() -> Iterator[None]:
     """Tasks run in-process unless a test starts a real worker (see tests/test_worker.py)."""
     from mra_housing.celery import app

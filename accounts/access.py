@@ -109,3 +109,181 @@ def require(allowed: bool) -> None:
     """Raise PermissionDenied (403) unless allowed; views call this after loading an object."""
     if not allowed:
         raise PermissionDenied
+
+
+def can_view_rounds(user: Any) -> bool:
+    """Rounds, scenarios and computation results: every signed-in user with a role."""
+    return membership_of(user) is not None
+
+
+# --- Figures entry (issue 4) ------------------------------------------------------------------
+
+
+def can_confirm_figures(
+    user: Any, municipality: Municipality, *, submitted_by_id: int | None, updated_by_id: int | None
+) -> bool:
+    """Four eyes for one figure: who may confirm it (see can_confirm_municipality_figures)
+    and did not enter its value either."""
+    return (
+        can_confirm_municipality_figures(user, municipality, submitted_by_id)
+        and updated_by_id != user.pk
+    )
+
+
+def can_import_figures(user: Any, municipality: Municipality) -> bool:
+    """Upload figures: a municipality's own officers, and the programme team for all
+    municipalities (loading figures at the start of a round). Uploads land as draft."""
+    return can_edit_municipality_figures(user, municipality) or has_role(user, Role.PROGRAMME)
+
+
+def can_import_any_figures(user: Any) -> bool:
+    """Open the upload page: officers (for their municipality) and the programme team."""
+    return has_role(user, Role.OFFICER, Role.PROGRAMME)
+
+
+def can_download_all_figures(user: Any) -> bool:
+    """The template with the figures of all municipalities (drafts included)."""
+    return has_role(user, *REGION_WIDE_READERS)
+
+
+def can_unlock_figures(user: Any) -> bool:
+    """Open locked, confirmed figures during a computing or in-review round: programme team."""
+    return has_role(user, Role.PROGRAMME)
+
+
+def can_view_completeness(user: Any) -> bool:
+    """The completeness overview: region-wide roles see all, sub-region roles their own."""
+    return has_role(user, *REGION_WIDE_READERS, Role.COORDINATOR, Role.STEERING)
+
+
+def can_send_reminders(user: Any) -> bool:
+    return has_role(user, Role.PROGRAMME)
+
+
+# --- Review and agreement (issue 5) -----------------------------------------------------------
+
+
+def can_move_round(user: Any) -> bool:
+    """Move a round between draft, collecting, computing and in review; propose a
+    computation for review; start a correction: the programme team."""
+    return has_role(user, Role.PROGRAMME)
+
+
+def can_adopt_round(user: Any) -> bool:
+    """Adopt (vaststellen) a round once every sub-region approved: the chair."""
+    return has_role(user, Role.CHAIR)
+
+
+def can_decide_for_subregion(user: Any, subregion: SubRegion) -> bool:
+    """Approve or object on behalf of a sub-region: its steering group member."""
+    m = membership_of(user)
+    return m is not None and m.role == Role.STEERING and m.subregion_id == subregion.pk
+
+
+def decision_subregion_id(user: Any) -> int | None:
+    """The sub-region a user decides for in the review, or None."""
+    m = membership_of(user)
+    if m is None or m.role != Role.STEERING:
+        return None
+    return m.subregion_id
+
+
+def can_comment_on_round(user: Any) -> bool:
+    """Write in a round's general thread: every role except municipal officers."""
+    m = membership_of(user)
+    return m is not None and m.role != Role.OFFICER
+
+
+def can_comment_on_municipality(user: Any, municipality: Municipality) -> bool:
+    """Write in a municipality's thread of a round: officers only on their own."""
+    m = membership_of(user)
+    if m is None:
+        return False
+    if m.role == Role.OFFICER:
+        return m.municipality_id == municipality.pk
+    return True
+
+
+def can_enter_transfer(user: Any, municipality: Municipality) -> bool:
+    """Propose or answer a transfer for a municipality: its officers, or the programme team."""
+    return can_edit_municipality_figures(user, municipality) or has_role(user, Role.PROGRAMME)
+
+
+def transfer_municipality_id(user: Any) -> int | None:
+    """The municipality an officer enters transfers for, or None."""
+    m = membership_of(user)
+    if m is None or m.role != Role.OFFICER:
+        return None
+    return m.municipality_id
+
+
+# --- Monitoring of realisation (issue 6) ------------------------------------------------------
+
+
+def can_view_monitoring(user: Any) -> bool:
+    """The monitoring pages: every role, each seeing only its own part (below)."""
+    return membership_of(user) is not None
+
+
+def can_view_monitoring_of(user: Any, municipality: Municipality) -> bool:
+    """Realised numbers of a municipality: its officers, its sub-region's coordinators and
+    steering members, and the region-wide roles (programme team, chair, admin)."""
+    return can_view_municipality_drafts(user, municipality)
+
+
+def can_view_monitoring_subregion_total(user: Any, subregion: SubRegion) -> bool:
+    return can_view_subregion_details(user, subregion)
+
+
+def can_view_monitoring_region_total(user: Any) -> bool:
+    return has_role(user, *REGION_WIDE_READERS)
+
+
+def can_enter_realisations(user: Any, municipality: Municipality) -> bool:
+    """Enter, import and submit realised numbers: the municipality's own officers."""
+    return can_edit_municipality_figures(user, municipality)
+
+
+def can_confirm_realisations(
+    user: Any, municipality: Municipality, *, submitted_by_id: int | None, updated_by_id: int | None
+) -> bool:
+    """Four eyes, as for figures: not who submitted or last changed the numbers."""
+    return can_confirm_figures(
+        user, municipality, submitted_by_id=submitted_by_id, updated_by_id=updated_by_id
+    )
+
+
+def can_import_realisations(user: Any) -> bool:
+    return has_role(user, Role.OFFICER)
+
+
+def can_start_next_round(user: Any) -> bool:
+    """Create the next round from the monitoring page: the programme team."""
+    return can_manage_rounds(user)
+
+
+# --- PDF agreements and exports (issue 6) -----------------------------------------------------
+
+
+def can_download_agreement(user: Any, subregion: SubRegion | None) -> bool:
+    """A PDF agreement of an adopted round. A sub-region's: its coordinator and steering
+    member, officers of its municipalities, and the region-wide roles (chair, programme team,
+    administrator). The MRA-wide one: the region-wide roles and every steering member."""
+    m = membership_of(user)
+    if m is None:
+        return False
+    if m.role in REGION_WIDE_READERS:
+        return True
+    if subregion is None:
+        return m.role == Role.STEERING
+    if m.role in (Role.COORDINATOR, Role.STEERING):
+        return m.subregion_id == subregion.pk
+    if m.role == Role.OFFICER and m.municipality is not None:
+        return bool(m.municipality.subregion_id == subregion.pk)
+    return False
+
+
+def can_export_results(user: Any) -> bool:
+    """Excel and CSV exports of a computation or an adopted round: whoever may see results
+    (every signed-in user with a role, as on the results pages)."""
+    return can_view_rounds(user)

@@ -30,8 +30,9 @@ class ApiInEnglishMiddleware:
 
     def __call__(self, request: HttpRequest) -> Any:
         if request.path_info.startswith("/api/"):
-            translation.activate("en")
             request.LANGUAGE_CODE = "en"
+            with translation.override("en"):
+                return self.get_response(request)
         return self.get_response(request)
 
 

@@ -61,8 +61,11 @@ INSTALLED_APPS = [
     "accounts",
     "municipalities",
     "target_groups",
+    "figures",
     "allocation",
     "reports",
+    "dashboards",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +209,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Once a day: mail officers with missing figures before a round's deadline (issue 5).
+    "send-deadline-reminders": {
+        "task": "allocation.send_deadline_reminders",
+        "schedule": 24 * 60 * 60,
+    },
+}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="mra")
 
 CACHES = {

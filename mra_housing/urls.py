@@ -12,6 +12,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.api import MeApi
 from core import views as core_views
 from core.health import healthz
+from figures.api import (
+    YearFiguresApi,
+    YearFiguresConfirmApi,
+    YearFiguresSubmitApi,
+    YearFiguresValidateApi,
+)
 from municipalities.api import MunicipalityListApi, SubRegionListApi
 from target_groups.api import TargetGroupListApi
 
@@ -20,6 +26,22 @@ api_v1 = [
     path("subregions/", SubRegionListApi.as_view(), name="api-subregions"),
     path("target-groups/", TargetGroupListApi.as_view(), name="api-target-groups"),
     path("me/", MeApi.as_view(), name="api-me"),
+    path("figures/<str:code>/<int:year>/", YearFiguresApi.as_view(), name="api-figures"),
+    path(
+        "figures/<str:code>/<int:year>/validate/",
+        YearFiguresValidateApi.as_view(),
+        name="api-figures-validate",
+    ),
+    path(
+        "figures/<str:code>/<int:year>/submit/",
+        YearFiguresSubmitApi.as_view(),
+        name="api-figures-submit",
+    ),
+    path(
+        "figures/<str:code>/<int:year>/confirm/",
+        YearFiguresConfirmApi.as_view(),
+        name="api-figures-confirm",
+    ),
 ]
 
 urlpatterns = [
@@ -35,7 +57,11 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("municipalities.urls")),
     path("", include("target_groups.urls")),
+    path("", include("figures.urls")),
     path("", include("allocation.urls")),
+    path("", include("reports.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("monitoring.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
