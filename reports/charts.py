@@ -259,7 +259,9 @@ def tile_map(
                     "text": {"field": "_short", "type": "nominal"},
                     "color": {
                         "condition": {
-                            "test": f"datum['{value}'] > 0.6 * {_max(data, value)}",
+                            # white text only on the darker part of the colour scale, which
+                            # runs from the lowest to the highest value
+                            "test": f"datum['{value}'] > {_dark_from(data, value)}",
                             "value": "white",
                         },
                         "value": "black",
@@ -271,12 +273,13 @@ def tile_map(
     return Chart(spec=spec, description=description, rows=[dict(r) for r in rows])
 
 
-def _max(data: Sequence[dict[str, Any]], key: str) -> float:
+def _dark_from(data: Sequence[dict[str, Any]], key: str) -> float:
+    """The value above which a tile is dark enough for white text (60% up the scale)."""
     values = [float(d[key]) for d in data if d.get(key) is not None]
-    return max(values) if values else 0.0
-
-
-# --- Dashboards (issue 5) ---------------------------------------------------------------------
+    if not values:
+        return 0.0
+    low, high = min(values), max(values)
+    return low + 0.6 * (high - low)
 
 
 def geo_map(

@@ -169,8 +169,9 @@ def test_unchanged_template_changes_nothing(haarlem, url) -> None:
     assert response.status_code == 200
     body = response.content.decode()
     assert "geen wijzigingen" in body
-    assert "V0" not in body
-    assert "V2" not in body
+    # no rule code (V0xx warnings, V2xx file errors); word boundaries keep the random
+    # CSRF token, which may contain "V0", out of it
+    assert re.search(r"\bV[02]\d\d\b", body) is None
     assert _snapshot() == before
 
 
