@@ -61,9 +61,6 @@ def _normal(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.strip().lower())
 
 
-_BY_HEADER = {_normal(alias): c for c in COLUMNS for alias in (c.header, *c.aliases)}
-
-
 @dataclass(frozen=True)
 class Scope:
     """What the uploader may send: known codes, and the municipalities they may change."""
@@ -340,65 +337,12 @@ def parse_upload(
 
     `size` is the size of the upload when `data` was not read because it is too large.
     """
-    result = ParseResult(filename=filename or "?")
-    name = (filename or "").lower()
-    extension = name.rsplit(".", 1)[-1] if "." in name else ""
-    if extension not in ("csv", "xlsx"):
-        return _fatal(result, "V201", name=filename or "?")
-    size = len(data) if size is None else size
-    if size > MAX_UPLOAD_BYTES:
-        return _fatal(
-            result,
-            "V202",
-            size=Decimal(size / 1024 / 1024).quantize(Decimal("0.1")),
-            limit=MAX_UPLOAD_BYTES // 1024 // 1024,
-        )
-    if not data.strip():
-        return _fatal(result, "V203")
-    result.file_hash = hashlib.sha256(data).hexdigest()
-    table = _read_xlsx(data, result) if extension == "xlsx" else _read_csv(data, result)
-    if table is None:
+    result, table, columns, data_rows = read_table(
+        filename=filename, data=data, columns=list(COLUMNS), size=size
+    )
+    if result.fatal or table is None or not data_rows:
         return result
-    result.issues += table.issues
-    rows = [(n, cells) for n, cells in table.rows if not _is_empty(cells)]
-    if not rows:
-        return _fatal(result, "V203")
-    header_number, header_cells = rows[0]
-    columns: dict[str, int] = {}
-    header_issues = []
-    for index, cell in enumerate(header_cells):
-        title = _text(cell)
-        if not title:
-            continue
-        location = v.Location(table.sheet, header_number, _column_letter(index), title)
-        column = _BY_HEADER.get(_normal(title))
-        if column is None:
-            header_issues.append(
-                v.Issue("V207", part="file", params={"column": title}, location=location)
-            )
-        elif column.key in columns:
-            header_issues.append(
-                v.Issue("V208", part="file", params={"column": title}, location=location)
-            )
-        else:
-            columns[column.key] = index
-    for column in COLUMNS:
-        if column.required and column.key not in columns:
-            header_issues.append(
-                v.Issue(
-                    "V206",
-                    part="file",
-                    params={"column": column.header},
-                    location=v.Location(table.sheet, header_number),
-                )
-            )
-    if header_issues:
-        result.issues += header_issues
-        result.fatal = True
-        return result
-    data_rows = rows[1:]
-    if not data_rows:
-        return _fatal(result, "V203")
+    header_cells = next(cells for _, cells in table.rows if not _is_empty(cells))
 
     headers = {key: (_column_letter(i), _text(header_cells[i])) for key, i in columns.items()}
     seen: dict[tuple[str, int, str], int] = {}
