@@ -36,7 +36,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	SECRET_KEY=lint $(BIN)/mypy accounts core municipalities target_groups figures allocation reports dashboards monitoring mra_housing
+	SECRET_KEY=lint $(BIN)/mypy accounts core municipalities target_groups figures allocation agreements reports dashboards monitoring home mra_housing
 
 format: setup
 	$(BIN)/ruff format .

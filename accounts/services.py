@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
-from municipalities.models import Municipality, SubRegion
-
 from .models import Membership, Role
+
+if TYPE_CHECKING:
+    from municipalities.models import Municipality, SubRegion
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ def membership_assign(
 def demo_accounts_ensure(*, password: str) -> list[User]:
     """Create or refresh the demo accounts, all with the given password."""
     user_model = get_user_model()
+    # Through the relations, so that accounts needs no import of the apps above it.
+    municipalities = Membership._meta.get_field("municipality").related_model._default_manager
+    subregions = Membership._meta.get_field("subregion").related_model._default_manager
     users = []
     with transaction.atomic():
         for account in DEMO_ACCOUNTS:
@@ -111,14 +116,12 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
                 user=user,
                 role=account.role,
                 municipality=(
-                    Municipality.objects.get(cbs_code=account.municipality_code)
+                    municipalities.get(cbs_code=account.municipality_code)
                     if account.municipality_code
                     else None
                 ),
                 subregion=(
-                    SubRegion.objects.get(slug=account.subregion_slug)
-                    if account.subregion_slug
-                    else None
+                    subregions.get(slug=account.subregion_slug) if account.subregion_slug else None
                 ),
             )
             users.append(user)

@@ -413,15 +413,3 @@ class ScenarioRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
-
-
-# The review and agreement models (DOMAIN.md 6) live in their own module.
-from .review_models import (  # noqa: E402, F401
-    Approval,
-    Comment,
-    DeadlineReminder,
-    Proposal,
-    RoundCorrection,
-    RoundTransition,
-    Transfer,
-)

@@ -15,13 +15,15 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from core.models import FigureStatus
+from figures.rounds import RoundInfo
 from municipalities.models import Indicator, MunicipalFigure, Municipality
 from target_groups.models import GroupFigure, TargetGroup
 
+from . import carry_over
 from .models import (
     EDITABLE_ROUND_STATUSES,
     FIGURE_LOCKING_STATUSES,
@@ -57,6 +59,38 @@ def locked_reference_years() -> set[int]:
             "reference_year", flat=True
         )
     )
+
+
+def current_round_info() -> RoundInfo | None:
+    """The round collecting figures now (the newest), else the newest round at all."""
+    chosen = (
+        Round.objects.only("name", "reference_year", "deadline", "status", "period_start")
+        .exclude(status=RoundStatus.SUPERSEDED)
+        .order_by(
+            Case(When(status=RoundStatus.COLLECTING, then=Value(0)), default=Value(1)),
+            "-period_start",
+        )
+        .first()
+    )
+    if chosen is None:
+        return None
+    return RoundInfo(
+        chosen.name,
+        chosen.reference_year,
+        chosen.deadline,
+        chosen.status,
+        str(chosen.get_status_display()),
+    )
+
+
+class FiguresCalendar:
+    """The figures app's view of rounds (figures.rounds.RoundCalendar), plugged in at start."""
+
+    def locked_years(self) -> set[int]:
+        return locked_reference_years()
+
+    def current_round(self) -> RoundInfo | None:
+        return current_round_info()
 
 
 # --- rounds and scenarios ---------------------------------------------------------------
@@ -421,9 +455,7 @@ def _agreed_numbers(previous: Round | None) -> dict[str, dict[str, int]]:
     agreed run (n_i plus a backlog it carried itself; see monitoring.selectors)."""
     if previous is None:
         return {}
-    from monitoring.selectors import agreed_numbers
-
-    return agreed_numbers(previous)
+    return carry_over.agreed_numbers(previous)
 
 
 def _realised_numbers(previous: Round | None) -> dict[tuple[str, str], int]:
@@ -431,9 +463,7 @@ def _realised_numbers(previous: Round | None) -> dict[tuple[str, str], int]:
     the monitoring app's quarterly realisations (see monitoring.selectors)."""
     if previous is None:
         return {}
-    from monitoring.selectors import carry_over_realised
-
-    return carry_over_realised(round_=previous)
+    return carry_over.realised_numbers(previous)
 
 
 def run_inputs_build(*, scenario: Scenario) -> RunInputs:

@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from allocation.engine import EngineError
+from core.jobs import task_named
 from municipalities.models import Indicator
 from target_groups.models import TargetGroup
 
@@ -41,6 +42,7 @@ from .models import (
     ScenarioWeight,
     TaskSource,
 )
+from .signals import scenario_changed
 
 logger = logging.getLogger(__name__)
 
@@ -414,10 +416,8 @@ def scenario_update(
 
 
 def _review_recheck(round_: Round) -> None:
-    """Settings changed: void review approvals whose inputs differ now (review_services)."""
-    from .review_services import review_recheck
-
-    review_recheck(round_=round_)
+    """Settings changed: the agreements app voids approvals whose inputs differ now."""
+    scenario_changed.send(sender=Round, round_=round_)
 
 
 # --- runs -------------------------------------------------------------------------------
@@ -445,10 +445,8 @@ def run_enqueue(*, scenario: Scenario, user: Any) -> ScenarioRun:
 def _send_run(*, run_id: int, task_id: str) -> None:
     from kombu.exceptions import OperationalError as BrokerError
 
-    from .tasks import compute_run
-
     try:
-        compute_run.apply_async(args=(run_id,), task_id=task_id)
+        task_named("allocation.compute_run").apply_async(args=(run_id,), task_id=task_id)
     except BrokerError:
         logger.exception("could not send computation %s to the queue", run_id)
         with translation.override("nl"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import views
 
 app_name = "allocation"
 
@@ -9,12 +9,6 @@ urlpatterns = [
     path("rondes/nieuw/", views.round_create, name="round_create"),
     path("rondes/<int:pk>/", views.round_detail, name="round_detail"),
     path("rondes/<int:pk>/scenarios/nieuw/", views.scenario_create, name="scenario_create"),
-    path("rondes/<int:pk>/beoordeling/", review_views.round_review, name="round_review"),
-    path(
-        "rondes/<int:pk>/beoordeling/gemeenten/<str:code>/",
-        review_views.municipality_thread,
-        name="municipality_thread",
-    ),
     path("scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("scenarios/<int:pk>/bewerken/", views.scenario_edit, name="scenario_edit"),
     path("scenarios/<int:pk>/berekenen/", views.run_start, name="run_start"),

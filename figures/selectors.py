@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +19,13 @@ from accounts.models import Membership, Role
 from core.models import FigureStatus
 from municipalities.models import Indicator, MunicipalFigure, Municipality
 from target_groups.models import GroupFigure, TargetGroup
+from target_groups.selectors import group_figures_for_municipality
 
+from . import rounds
 from . import validation as v
 from .entries import UNSET, ChangeRequest
 from .models import FigureUnlock, PendingImport, ReminderLog, WarningAcknowledgement
+from .rounds import RoundInfo
 
 STATUS_ORDER = {"missing": 0, FigureStatus.DRAFT: 1, FigureStatus.SUBMITTED: 2, "confirmed": 3}
 
@@ -41,42 +44,12 @@ def group_field_label(group: TargetGroup, field_name: str) -> str:
 
 def locked_years() -> set[int]:
     """Reference years whose confirmed figures are locked (a round computes or is in review)."""
-    from allocation.selectors import locked_reference_years
-
-    return locked_reference_years()
-
-
-@dataclass(frozen=True)
-class RoundInfo:
-    name: str
-    reference_year: int
-    deadline: date | None
-    status: str
-    status_display: str
+    return rounds.locked_years()
 
 
 def current_round() -> RoundInfo | None:
     """The round collecting figures now (the newest), else the newest round at all."""
-    from allocation.models import Round, RoundStatus
-
-    chosen = (
-        Round.objects.only("name", "reference_year", "deadline", "status", "period_start")
-        .exclude(status=RoundStatus.SUPERSEDED)
-        .order_by(
-            Case(When(status=RoundStatus.COLLECTING, then=Value(0)), default=Value(1)),
-            "-period_start",
-        )
-        .first()
-    )
-    if chosen is None:
-        return None
-    return RoundInfo(
-        chosen.name,
-        chosen.reference_year,
-        chosen.deadline,
-        chosen.status,
-        str(chosen.get_status_display()),
-    )
+    return rounds.current_round()
 
 
 def entry_year(info: RoundInfo | None = None) -> int:
@@ -1095,3 +1068,31 @@ def upload_preview(
         digest=snapshot.state_digest((m.pk, y) for m, y in targets),
         municipality_count=len(targets),
     )
+
+
+@dataclass
+class MunicipalityYear:
+    year: int
+    indicators: list[MunicipalFigure]
+    groups: list[Any]
+
+
+def municipality_figures_by_year(
+    *, municipality: Municipality, include_unconfirmed: bool
+) -> list[MunicipalityYear]:
+    """All figures of one municipality grouped by year, newest first (2 queries).
+
+    Unconfirmed (draft or submitted) figures are left out unless the caller may see them.
+    """
+    figures = MunicipalFigure.objects.filter(municipality=municipality).select_related("indicator")
+    if not include_unconfirmed:
+        figures = figures.filter(status=FigureStatus.CONFIRMED)
+    group_rows = group_figures_for_municipality(
+        municipality=municipality, include_unconfirmed=include_unconfirmed
+    )
+    years: dict[int, MunicipalityYear] = {}
+    for f in figures.order_by("-year", "indicator__position"):
+        years.setdefault(f.year, MunicipalityYear(f.year, [], [])).indicators.append(f)
+    for g in group_rows:
+        years.setdefault(g.year, MunicipalityYear(g.year, [], [])).groups.append(g)
+    return [years[y] for y in sorted(years, reverse=True)]

@@ -30,6 +30,7 @@ from . import validation as v
 from .entries import ChangeRequest
 from .models import FigureUnlock, ImportStatus, PendingImport, ReminderLog, WarningAcknowledgement
 from .selectors import Evaluation, FigureSnapshot
+from .signals import figures_changed
 
 
 class FiguresRejected(Exception):
@@ -57,10 +58,8 @@ class WorkflowError(Exception):
 
 
 def _review_recheck(year: int) -> None:
-    """Figures changed: void review approvals whose inputs differ now (issue 5)."""
-    from allocation.review_services import review_inputs_changed
-
-    review_inputs_changed(reference_year=year)
+    """Figures changed: the agreements app voids approvals whose inputs differ now."""
+    figures_changed.send(sender=WorkflowError, reference_year=year)
 
 
 def _reason(kind: str, detail: str = "") -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cijfers/import/<int:pk>/", views.import_preview, name="import_preview"),
     path("cijfers/import/<int:pk>/annuleren/", views.import_discard, name="import_discard"),
     path("cijfers/sjabloon/<int:year>.<str:fmt>", views.template_all, name="template_all"),
+    path("gemeenten/<str:code>/", views.municipality_detail, name="municipality"),
     path("gemeenten/<str:code>/cijfers/historie/", views.audit_trail, name="history"),
     path("gemeenten/<str:code>/cijfers/<int:year>/", views.year_detail, name="year"),
     path("gemeenten/<str:code>/cijfers/<int:year>/bewerken/", views.figures_edit, name="edit"),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -534,3 +535,23 @@ def send_reminders(request: HttpRequest) -> HttpResponse:
             % {"people": log.recipient_count, "count": len(log.municipality_codes)},
         )
     return redirect(f"{reverse('figures:completeness')}?jaar={year}")
+
+
+def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
+    access.require(access.can_view_public(request.user))
+    municipality = _municipality(code)
+    can_see_drafts = access.can_view_municipality_drafts(request.user, municipality)
+    years = selectors.municipality_figures_by_year(
+        municipality=municipality, include_unconfirmed=can_see_drafts
+    )
+    return render(
+        request,
+        "figures/municipality.html",
+        {
+            "municipality": municipality,
+            "years": years,
+            "can_see_drafts": can_see_drafts,
+            "can_edit": access.can_edit_municipality_figures(request.user, municipality),
+            "edit_year": timezone.localdate().year,
+        },
+    )

@@ -9,4 +9,11 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # The monitoring rules (M0xx) join the figures' rule registry, so that forms,
         # imports and the API report them the same way.
+        # The allocation app reads the previous round's agreed and realised numbers for the
+        # carry-over through this source (allocation does not import monitoring).
+        from allocation import carry_over
+
         from . import validation  # noqa: F401
+        from .selectors import CarryOver
+
+        carry_over.source_register(CarryOver())

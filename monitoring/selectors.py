@@ -337,3 +337,13 @@ def carry_over_preview(round_: Round, *, visible: Callable[[Municipality], bool]
             )
         rows.append({"municipality": m, "cells": cells})
     return rows
+
+
+class CarryOver:
+    """The allocation app's carry-over source (allocation.carry_over.CarryOverSource)."""
+
+    def agreed_numbers(self, round_: Round) -> dict[str, dict[str, int]]:
+        return agreed_numbers(round_)
+
+    def realised_numbers(self, round_: Round) -> dict[tuple[str, str], int]:
+        return carry_over_realised(round_=round_)

@@ -63,9 +63,11 @@ INSTALLED_APPS = [
     "target_groups",
     "figures",
     "allocation",
+    "agreements",
     "reports",
     "dashboards",
     "monitoring",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -212,7 +214,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Once a day: mail officers with missing figures before a round's deadline (issue 5).
     "send-deadline-reminders": {
-        "task": "allocation.send_deadline_reminders",
+        "task": "agreements.send_deadline_reminders",
         "schedule": 24 * 60 * 60,
     },
 }

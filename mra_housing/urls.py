@@ -10,7 +10,6 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeApi
-from core import views as core_views
 from core.health import healthz
 from figures.api import (
     YearFiguresApi,
@@ -18,6 +17,7 @@ from figures.api import (
     YearFiguresSubmitApi,
     YearFiguresValidateApi,
 )
+from home.views import home
 from municipalities.api import MunicipalityListApi, SubRegionListApi
 from target_groups.api import TargetGroupListApi
 
@@ -45,7 +45,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path(
         "inloggen/",
@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("target_groups.urls")),
     path("", include("figures.urls")),
     path("", include("allocation.urls")),
+    path("", include("agreements.urls")),
     path("", include("reports.urls")),
     path("", include("dashboards.urls")),
     path("", include("monitoring.urls")),

@@ -89,7 +89,7 @@ class Municipality(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("municipalities:detail", kwargs={"code": self.cbs_code})
+        return reverse("figures:municipality", kwargs={"code": self.cbs_code})
 
     def natural_key(self) -> tuple[str]:
         return (self.cbs_code,)

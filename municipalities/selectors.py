@@ -100,36 +100,6 @@ def subregion_overview() -> list[dict[str, Any]]:
     return list(by_region.values())
 
 
-@dataclass
-class YearFigures:
-    year: int
-    indicators: list[MunicipalFigure]
-    groups: list[Any]
-
-
-def municipality_figures_by_year(
-    *, municipality: Municipality, include_unconfirmed: bool
-) -> list[YearFigures]:
-    """All figures of one municipality grouped by year, newest first (2 queries).
-
-    Unconfirmed (draft or submitted) figures are left out unless the caller may see them.
-    """
-    from target_groups.selectors import group_figures_for_municipality
-
-    figures = MunicipalFigure.objects.filter(municipality=municipality).select_related("indicator")
-    if not include_unconfirmed:
-        figures = figures.filter(status=FigureStatus.CONFIRMED)
-    group_rows = group_figures_for_municipality(
-        municipality=municipality, include_unconfirmed=include_unconfirmed
-    )
-    years: dict[int, YearFigures] = {}
-    for f in figures.order_by("-year", "indicator__position"):
-        years.setdefault(f.year, YearFigures(f.year, [], [])).indicators.append(f)
-    for g in group_rows:
-        years.setdefault(g.year, YearFigures(g.year, [], [])).groups.append(g)
-    return [years[y] for y in sorted(years, reverse=True)]
-
-
 def municipal_figures_for_year(
     *, municipality: Municipality, year: int
 ) -> dict[str, MunicipalFigure]:

@@ -6,7 +6,6 @@ app_name = "municipalities"
 
 urlpatterns = [
     path("gemeenten/", views.municipality_list, name="list"),
-    path("gemeenten/<str:code>/", views.municipality_detail, name="detail"),
     path("deelregios/", views.subregion_list, name="subregion_list"),
     path("deelregios/<slug:slug>/", views.subregion_detail, name="subregion_detail"),
 ]

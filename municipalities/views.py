@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
@@ -28,26 +27,6 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
         "dwellings": sum(r["dwellings"] or 0 for r in rows),
     }
     return render(request, "municipalities/list.html", {"rows": rows, "totals": totals})
-
-
-def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
-    access.require(access.can_view_public(request.user))
-    municipality = _get_municipality(code)
-    can_see_drafts = access.can_view_municipality_drafts(request.user, municipality)
-    years = selectors.municipality_figures_by_year(
-        municipality=municipality, include_unconfirmed=can_see_drafts
-    )
-    return render(
-        request,
-        "municipalities/detail.html",
-        {
-            "municipality": municipality,
-            "years": years,
-            "can_see_drafts": can_see_drafts,
-            "can_edit": access.can_edit_municipality_figures(request.user, municipality),
-            "edit_year": timezone.localdate().year,
-        },
-    )
 
 
 def subregion_list(request: HttpRequest) -> HttpResponse:

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from allocation.models import Round
+from core.jobs import task_named
 from municipalities.models import SubRegion
 
 from . import selectors
@@ -77,10 +78,8 @@ def agreements_schedule(*, round_id: int) -> None:
 def _send(*, round_id: int) -> None:
     from kombu.exceptions import OperationalError as BrokerError
 
-    from .tasks import generate_agreements
-
     try:
-        generate_agreements.delay(round_id)
+        task_named("reports.generate_agreements").delay(round_id)
     except BrokerError:
         # The rows stay pending; scheduling again (or the next delivery) makes them.
         logger.exception("could not send the agreements of round %s to the queue", round_id)

@@ -7,7 +7,6 @@ import pytest
 from allocation.models import Round
 
 from .factories import RoundFactory
-from .review_fixtures import proposal, review_round  # noqa: F401 - fixtures of the review tests
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from agreements.models import Approval, ApprovalState, Proposal, ProposalStatus
+from agreements.tests.fixtures import STEERING, computed_run
 from allocation import services
 from allocation.models import Round, RoundStatus, Scenario, ScenarioRun
-from allocation.review_models import Approval, ApprovalState, Proposal, ProposalStatus
-from allocation.tests.review_fixtures import STEERING, computed_run
 from municipalities.models import MunicipalFigure, Municipality
 
 from .conftest import axe_violations

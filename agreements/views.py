@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import access
+from allocation import selectors
+from allocation.models import Round, RoundStatus, ScenarioRun
 from municipalities.models import Municipality, SubRegion
 
-from . import review_selectors as rs
-from . import review_services, selectors
-from .models import Round, RoundStatus, ScenarioRun
-from .review_forms import (
+from . import selectors as rs
+from . import services as review_services
+from .forms import (
     CommentForm,
     CorrectionForm,
     DecisionForm,
@@ -32,8 +33,8 @@ from .review_forms import (
     TransitionForm,
     apply_errors,
 )
-from .review_models import ProposalStatus, Transfer, TransferStatus
-from .review_services import PROGRAMME_TRANSITIONS
+from .models import ProposalStatus, Transfer, TransferStatus
+from .services import PROGRAMME_TRANSITIONS
 
 
 def _round_or_404(pk: int) -> Round:
@@ -50,7 +51,7 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def _review_url(round_: Round) -> str:
-    return reverse("allocation:round_review", kwargs={"pk": round_.pk})
+    return reverse("agreements:round_review", kwargs={"pk": round_.pk})
 
 
 def _transition_buttons(round_: Round, user: Any) -> list[dict[str, Any]]:
@@ -145,7 +146,7 @@ def _page(
         "latest_void": latest_void,
         "show_void_banner": latest_void is not None and not overview.all_approved and not frozen,
     }
-    return render(request, "allocation/review.html", context, status=status)
+    return render(request, "agreements/review.html", context, status=status)
 
 
 def round_review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -390,7 +391,7 @@ def municipality_thread(request: HttpRequest, pk: int, code: str) -> HttpRespons
         status = 400
     return render(
         request,
-        "allocation/review_thread.html",
+        "agreements/thread.html",
         {
             "round": round_,
             "municipality": municipality,

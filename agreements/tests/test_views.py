@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from allocation import review_services
+from agreements import services as review_services
+from agreements.models import Approval, Comment, Proposal, Transfer, TransferStatus
 from allocation.models import RoundStatus, ScenarioRun
-from allocation.review_models import Approval, Comment, Proposal, Transfer, TransferStatus
 from municipalities.models import Municipality
 from target_groups.models import TargetGroup
 
-from .review_fixtures import (
+from .fixtures import (
     ALL_USERS,
     approve_all,
 )

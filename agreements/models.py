@@ -1,8 +1,9 @@
-"""Review and agreement (DOMAIN.md 6): transitions, proposals, approvals, comments, transfers.
+"""The agreement (DOMAIN.md 6): transitions, proposals, approvals, comments, transfers.
 
-Imported at the end of allocation/models.py so that Django finds these models in the
-allocation app. Writes go through allocation/review_services.py only. On PostgreSQL the
-rows of an agreed or superseded round are also frozen by triggers (migration 0004).
+From proposal to adopted, frozen agreement. Writes go through agreements/services.py only.
+The tables kept the names they had when these models lived in the allocation app
+(``db_table``), so the move to this app changed no data. On PostgreSQL the rows of an agreed
+or superseded round are also frozen by triggers (allocation migration 0004).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Round, RoundStatus, ScenarioRun
+from allocation.models import Round, RoundStatus, ScenarioRun
 
 
 class RoundTransition(models.Model):
@@ -34,6 +35,7 @@ class RoundTransition(models.Model):
     at = models.DateTimeField(_("at"))
 
     class Meta:
+        db_table = "allocation_roundtransition"
         ordering = ["round", "at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -80,6 +82,7 @@ class Proposal(models.Model):
     void_reason = models.TextField(_("why voided"), blank=True)
 
     class Meta:
+        db_table = "allocation_proposal"
         ordering = ["round", "-proposed_at", "-pk"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -149,6 +152,7 @@ class Approval(models.Model):
     void_reason = models.TextField(_("why voided"), blank=True)
 
     class Meta:
+        db_table = "allocation_approval"
         ordering = ["proposal", "subregion__name", "-decided_at"]
         verbose_name = _("decision of a sub-region")
         verbose_name_plural = _("decisions of sub-regions")
@@ -208,6 +212,7 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("written at"))
 
     class Meta:
+        db_table = "allocation_comment"
         ordering = ["round", "created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
@@ -290,6 +295,7 @@ class Transfer(models.Model):
     answer = models.TextField(_("answer"), blank=True)
 
     class Meta:
+        db_table = "allocation_transfer"
         ordering = ["round", "proposed_at", "pk"]
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
@@ -334,6 +340,7 @@ class DeadlineReminder(models.Model):
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
 
     class Meta:
+        db_table = "allocation_deadlinereminder"
         verbose_name = _("deadline reminder")
         verbose_name_plural = _("deadline reminders")
         constraints = [
@@ -366,6 +373,7 @@ class RoundCorrection(models.Model):
     at = models.DateTimeField(_("at"))
 
     class Meta:
+        db_table = "allocation_roundcorrection"
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
         constraints = [

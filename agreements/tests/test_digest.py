@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allocation import review_selectors as rs
+from agreements import selectors as rs
 from allocation.digest import run_digest
 from allocation.models import ScenarioRun
+from allocation.tests.factories import RoundFactory
 
-from .factories import RoundFactory
-from .review_fixtures import computed_run
+from .fixtures import computed_run
 
 
 def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:

@@ -16,12 +16,12 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from accounts.models import Role
+from allocation import selectors
+from allocation.digest import canonical_json, run_digest, sha256_hex
+from allocation.models import Round, RoundStatus, RunStatus, ScenarioRun
 from municipalities.models import Municipality, SubRegion
 
-from . import selectors
-from .digest import canonical_json, run_digest, sha256_hex
-from .models import Round, RoundStatus, RunStatus, ScenarioRun
-from .review_models import (
+from .models import (
     Approval,
     ApprovalState,
     Comment,

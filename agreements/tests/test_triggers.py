@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from allocation import review_services
+from agreements import services as review_services
 from allocation.models import RoundStatus
 
-from .review_fixtures import (
+from .fixtures import (
     approve_all,
 )
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from allocation import review_services, services
+from agreements import services as review_services
+from agreements.models import Proposal
+from allocation import services
 from allocation.models import Round, RoundStatus, ScenarioRun
-from allocation.review_models import Proposal
+from allocation.tests.factories import RoundFactory, scenario_for
 from municipalities.models import SubRegion
-
-from .factories import RoundFactory, scenario_for
 
 STEERING = [
     "stuurgroep.amsterdam",

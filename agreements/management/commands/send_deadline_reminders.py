@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from allocation.review_services import DEADLINE_REMINDER_DAYS, deadline_reminders_send
+from agreements.services import DEADLINE_REMINDER_DAYS, deadline_reminders_send
 
 
 class Command(BaseCommand):

@@ -9,10 +9,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from allocation import review_selectors as rs
-from allocation import review_services, services
-from allocation.models import Round, RoundStatus, Scenario, ScenarioRun
-from allocation.review_models import (
+from agreements import selectors as rs
+from agreements import services as review_services
+from agreements.models import (
     Approval,
     ApprovalState,
     Comment,
@@ -23,12 +22,14 @@ from allocation.review_models import (
     Transfer,
     TransferStatus,
 )
+from allocation import services
+from allocation.models import Round, RoundStatus, Scenario, ScenarioRun
+from allocation.tests.factories import RoundFactory
 from core.models import FigureStatus
 from municipalities.models import MunicipalFigure, Municipality
 from target_groups.models import TargetGroup
 
-from .factories import RoundFactory
-from .review_fixtures import (
+from .fixtures import (
     ALL_USERS,
     STEERING,
     approve_all,
@@ -231,24 +232,27 @@ def test_an_objection_blocks_adoption(proposal, user_named) -> None:
         review_services.round_adopt(round_=proposal.round, user=user_named("voorzitter"))
 
 
-def test_adoption_schedules_the_pdf_agreements_after_commit(
-    proposal, user_named, monkeypatch, django_capture_on_commit_callbacks
+def test_adoption_announces_itself_after_commit_so_reports_can_schedule_pdfs(
+    proposal, user_named, django_capture_on_commit_callbacks
 ) -> None:
-    import reports
+    from agreements.signals import round_adopted
 
     calls: list[int] = []
 
-    class FakeReportServices:
-        @staticmethod
-        def agreements_schedule(*, round_id: int) -> None:
-            calls.append(round_id)
+    def on_adopted(sender, *, round_id: int, **kwargs) -> None:
+        calls.append(round_id)
 
-    monkeypatch.setitem(__import__("sys").modules, "reports.services", FakeReportServices)
-    monkeypatch.setattr(reports, "services", FakeReportServices, raising=False)
-    approve_all(proposal, user_named)
-    with django_capture_on_commit_callbacks(execute=True):
-        review_services.round_adopt(round_=proposal.round, user=user_named("voorzitter"))
-    assert calls == [proposal.round_id]
+    round_adopted.connect(on_adopted, dispatch_uid="test-on-adopted")
+    try:
+        approve_all(proposal, user_named)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            review_services.round_adopt(round_=proposal.round, user=user_named("voorzitter"))
+        assert calls == []  # nothing before the adoption is committed
+        for callback in callbacks:
+            callback()
+        assert calls == [proposal.round_id]
+    finally:
+        round_adopted.disconnect(dispatch_uid="test-on-adopted")
 
 
 # --- voiding ----------------------------------------------------------------------------------
@@ -569,10 +573,10 @@ def test_deadline_reminders_go_once_to_officers_with_missing_figures(user_named,
 def test_the_daily_reminder_task_is_scheduled_and_idempotent(mailoutbox, settings) -> None:
     from django.utils import timezone
 
-    from allocation.tasks import send_deadline_reminders
+    from agreements.tasks import send_deadline_reminders
 
     schedule = settings.CELERY_BEAT_SCHEDULE["send-deadline-reminders"]
-    assert schedule["task"] == "allocation.send_deadline_reminders"
+    assert schedule["task"] == "agreements.send_deadline_reminders"
     MunicipalFigure.objects.filter(municipality__cbs_code="GM0392", year=2024).update(
         status=FigureStatus.DRAFT
     )

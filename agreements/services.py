@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Role
+from allocation import services
+from allocation.models import Round, RoundStatus, RunStatus, Scenario, ScenarioRun
 from municipalities.models import Municipality, SubRegion
 from target_groups.models import TargetGroup
 
-from . import review_selectors as rs
-from . import services
-from .models import Round, RoundStatus, RunStatus, Scenario, ScenarioRun
-from .review_models import (
+from . import selectors as rs
+from .models import (
     Approval,
     ApprovalState,
     Comment,
@@ -40,6 +40,7 @@ from .review_models import (
     Transfer,
     TransferStatus,
 )
+from .signals import round_adopted
 
 logger = logging.getLogger(__name__)
 
@@ -395,14 +396,8 @@ def round_adopt(*, round_: Round, user: Any) -> Round:
 
 
 def _schedule_agreements(round_id: int) -> None:
-    """reports.services.agreements_schedule, when that app provides it (imported lazily)."""
-    try:
-        from reports import services as report_services  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    schedule = getattr(report_services, "agreements_schedule", None)
-    if schedule is not None:
-        schedule(round_id=round_id)
+    """Announce the adoption; the reports app schedules the PDF agreements."""
+    round_adopted.send(sender=Round, round_id=round_id)
 
 
 def round_correct(*, round_: Round, user: Any, reason: str) -> Round:

@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from allocation.models import ScenarioRun
 from municipalities.models import Municipality
 from target_groups.models import TargetGroup
 
-from .models import ScenarioRun
-from .review_models import Decision
+from .models import Decision
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
 
