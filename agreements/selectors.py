@@ -20,6 +20,7 @@ from allocation import selectors
 from allocation.digest import canonical_json, run_digest, sha256_hex
 from allocation.models import Round, RoundStatus, RunStatus, ScenarioRun
 from municipalities.models import Municipality, SubRegion
+from target_groups.models import TargetGroup
 
 from .models import (
     Approval,
@@ -299,3 +300,156 @@ def comments_of(round_: Round, municipality: Municipality | None) -> list[Commen
 
 def municipality_list() -> list[Municipality]:
     return list(Municipality.objects.select_related("subregion").order_by("name"))
+
+
+# --- the agreed numbers: the one source of truth of an adopted round ----------------------
+
+
+class NotAdopted(Exception):
+    """The round has no adopted agreement (yet)."""
+
+
+@dataclass(frozen=True)
+class AgreedLine:
+    """What one municipality agreed for one group: the computation plus accepted transfers.
+
+    All numbers are whole numbers in the group's unit, for the whole period unless named
+    ``per_year``. ``computed`` already holds a backlog carried over from the previous round.
+    """
+
+    code: str
+    name: str
+    subregion: str
+    allocation: int  # n_i of the computation, without a carried backlog
+    backlog: int  # carried over from the previous round (may be negative: a surplus)
+    computed: int  # what the computation gave: allocation plus backlog, never below 0
+    transfer: int  # accepted art. 29(2) transfers: received minus given
+    agreed: int  # computed plus transfer: what the sub-regions approved
+    per_year: tuple[int, ...]  # agreed phased over the round's years (sum exact)
+
+
+@dataclass(frozen=True)
+class AgreedGroup:
+    group: TargetGroup  # name, unit (persons, beds, units, pitches) and definition
+    lines: tuple[AgreedLine, ...]
+
+    @property
+    def code(self) -> str:
+        return self.group.code
+
+    @property
+    def total(self) -> int:
+        return sum(line.agreed for line in self.lines)
+
+    @property
+    def total_per_year(self) -> tuple[int, ...]:
+        return tuple(map(sum, zip(*(line.per_year for line in self.lines), strict=True)))
+
+    def for_subregion(self, name: str) -> tuple[AgreedLine, ...]:
+        return tuple(line for line in self.lines if line.subregion == name)
+
+
+@dataclass(frozen=True)
+class AgreedResult:
+    """The adopted agreement of a round: the run the sub-regions approved, the accepted
+    transfers on top, and the review digest their approvals were bound to."""
+
+    round_id: int
+    run_id: int
+    digest: str  # the review (approved) digest: run digest plus accepted transfers
+    run_digest: str
+    years: tuple[int, ...]
+    groups: dict[str, AgreedGroup]
+    transfers: tuple[dict[str, Any], ...]
+
+    def number(self, group_code: str, cbs_code: str) -> int | None:
+        group = self.groups.get(group_code)
+        if group is None:
+            return None
+        return next((line.agreed for line in group.lines if line.code == cbs_code), None)
+
+    def by_code(self) -> dict[str, dict[str, int]]:
+        """Per group code and CBS code, the agreed number for the period."""
+        return {
+            code: {line.code: line.agreed for line in group.lines}
+            for code, group in self.groups.items()
+        }
+
+
+def adopted_proposal(round_: Round) -> Proposal:
+    """The proposal the chair adopted (1 query); NotAdopted when there is none."""
+    if round_.status not in FROZEN_STATUSES or round_.agreed_run_id is None:
+        raise NotAdopted(round_.pk)
+    proposal = (
+        Proposal.objects.filter(
+            round=round_, run_id=round_.agreed_run_id, status=ProposalStatus.ADOPTED
+        )
+        .order_by("-proposed_at", "-pk")
+        .first()
+    )
+    if proposal is None:
+        raise NotAdopted(round_.pk)
+    return proposal
+
+
+def period_years(round_: Round) -> tuple[int, ...]:
+    """The calendar years the round's period covers entirely (at least the first year)."""
+    from allocation.engine.timebase import years_in_period
+
+    years = years_in_period(round_.period_start, round_.period_end)
+    return tuple(years) or (round_.period_start.year,)
+
+
+def agreed_result(round_: Round) -> AgreedResult:
+    """The agreed numbers of an adopted (or superseded) round, per group, municipality and
+    year: the adopted computation plus the accepted transfers (DOMAIN.md 6). Every page,
+    export, PDF, API and monitoring reads adopted numbers here; nothing else recomputes them.
+    About 3 queries. Raises NotAdopted for a round that was not adopted."""
+    from allocation.engine.timebase import phase_over_years
+
+    proposal = adopted_proposal(round_)
+    results = (
+        ScenarioRun.objects.filter(pk=proposal.run_id).values_list("results", flat=True).get() or {}
+    )
+    accepted = list(_transfers_qs().filter(proposal=proposal, status=TransferStatus.ACCEPTED))
+    delta: dict[tuple[str, str], int] = {}
+    for t in accepted:
+        giver, taker = (t.group.code, t.giver.cbs_code), (t.group.code, t.taker.cbs_code)
+        delta[giver] = delta.get(giver, 0) - t.amount
+        delta[taker] = delta.get(taker, 0) + t.amount
+    years = period_years(round_)
+    stored = results.get("groups", {})
+    target_groups = {g.code: g for g in TargetGroup.objects.filter(code__in=list(stored))}
+    groups: dict[str, AgreedGroup] = {}
+    for code in sorted(stored, key=lambda c: (target_groups[c].position, c)):
+        data = stored[code]
+        lines = []
+        for a in data["result"]["allocations"]:
+            allocation = int(a["allocation"])
+            computed = int(a.get("total_with_backlog", allocation))
+            transfer = delta.get((code, a["code"]), 0)
+            agreed = computed + transfer
+            lines.append(
+                AgreedLine(
+                    code=a["code"],
+                    name=a["name"],
+                    subregion=a["subregion"],
+                    allocation=allocation,
+                    backlog=int(a.get("backlog", 0) or 0),
+                    computed=computed,
+                    transfer=transfer,
+                    agreed=agreed,
+                    per_year=tuple(phase_over_years(agreed, len(years))),
+                )
+            )
+        groups[code] = AgreedGroup(group=target_groups[code], lines=tuple(lines))
+    transfers = tuple(transfer_key(accepted))
+    return AgreedResult(
+        round_id=round_.pk,
+        run_id=proposal.run_id,
+        digest=review_digest_of(run_digest_hex=proposal.run_digest, transfers=list(transfers)),
+        run_digest=proposal.run_digest,
+        years=years,
+        groups=groups,
+        transfers=transfers,
+    )
