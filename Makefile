@@ -36,6 +36,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	SECRET_KEY=lint $(BIN)/lint-imports
 	SECRET_KEY=lint $(BIN)/mypy accounts core municipalities target_groups figures allocation agreements reports dashboards monitoring home mra_housing
 
 format: setup

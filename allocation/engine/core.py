@@ -19,6 +19,7 @@ from allocation.engine.types import (
     Municipality,
     MunicipalityResult,
     RoundingInfo,
+    StatutoryTask,
     SubregionResult,
     Tie,
 )
@@ -34,18 +35,21 @@ def validate_input(inp: AllocationInput) -> None:
             f"unknown method {inp.method!r}; use one of {', '.join(METHODS)}", field="method"
         )
     statutory = inp.method == "statutory"
-    if inp.total is None and not statutory:
+    local = inp.method == "local"
+    if inp.total is None and not (statutory or local):
         raise InvalidInput("the total is required", field="total")
     if inp.total is not None and inp.total < 0:
         raise InvalidInput("must be 0 or more", field="total")
     if not inp.municipalities:
         raise InvalidInput("at least one municipality is required", field="municipalities")
 
-    for name, alpha in inp.weights.items():
+    # Method local uses no weights: any given are ignored (the app may pass the scenario's).
+    weights = {} if local else inp.weights
+    for name, alpha in weights.items():
         if alpha < 0:
             raise InvalidInput("a weight cannot be negative", field=f"weights.{name}")
-    weight_sum = sum(inp.weights.values(), Fraction(0))
-    if (not statutory or inp.weights) and weight_sum != 1:
+    weight_sum = sum(weights.values(), Fraction(0))
+    if not local and (not statutory or weights) and weight_sum != 1:
         raise InvalidInput(
             f"the weights must add up to exactly 1, they add up to {decimal_str(weight_sum)}",
             field="weights",
@@ -58,7 +62,10 @@ def validate_input(inp: AllocationInput) -> None:
     if inp.household_size is not None and inp.household_size <= 0:
         raise InvalidInput("must be more than 0", field="household_size")
 
-    weighted = [name for name, alpha in inp.weights.items() if alpha > 0]
+    if statutory:
+        _validate_statutory(inp)
+    weighted = [name for name, alpha in weights.items() if alpha > 0]
+    half_years = inp.statutory_half_years
     seen: dict[str, int] = {}
     for index, muni in enumerate(inp.municipalities):
         prefix = f"municipalities[{index}]"
@@ -95,28 +102,64 @@ def validate_input(inp: AllocationInput) -> None:
                 f"{decimal_str(muni.upper)}",
                 field=f"{prefix}.lower",
             )
+        if muni.demand is not None and muni.demand < 0:
+            raise InvalidInput("cannot be negative", field=f"{prefix}.demand")
+        if local and muni.demand is None:
+            raise InvalidInput(
+                f"method local needs the own demand of every municipality ({muni.code})",
+                field=f"{prefix}.demand",
+            )
         if statutory:
             if POPULATION not in muni.indicators:
                 raise InvalidInput(
                     "method statutory needs the population of every municipality",
                     field=f"{prefix}.indicators.{POPULATION}",
                 )
-            if (
-                inp.statutory is not None
-                and muni.indicators[POPULATION] > inp.statutory.national_population
-            ):
-                raise InvalidInput(
-                    "exceeds the national population", field=f"{prefix}.indicators.{POPULATION}"
-                )
-    if statutory:
-        if inp.statutory is None:
+            for h, params in enumerate(half_years):
+                if muni.indicators[POPULATION] > params.national_population:
+                    where = f" of {statutory_field(inp, h)}" if inp.statutory_is_list else ""
+                    raise InvalidInput(
+                        f"exceeds the national population{where}",
+                        field=f"{prefix}.indicators.{POPULATION}",
+                    )
+    if local and inp.total is not None:
+        demand = sum(m.demand or 0 for m in inp.municipalities)
+        if inp.total != demand:
             raise InvalidInput(
-                "method statutory needs national_total and national_population", field="statutory"
+                f"method local: the total must be the sum of the demands, {demand}, "
+                f"not {inp.total} (or leave the total out)",
+                field="total",
             )
-        if inp.statutory.national_total < 0:
-            raise InvalidInput("must be 0 or more", field="statutory.national_total")
-        if inp.statutory.national_population <= 0:
-            raise InvalidInput("must be more than 0", field="statutory.national_population")
+
+
+def statutory_field(inp: AllocationInput, index: int, name: str = "") -> str:
+    """The input path of half-year ``index``: ``statutory.x`` or ``statutory[index].x``."""
+    base = f"statutory[{index}]" if inp.statutory_is_list else "statutory"
+    return f"{base}.{name}" if name else base
+
+
+def _validate_statutory(inp: AllocationInput) -> None:
+    if inp.statutory is None:
+        raise InvalidInput(
+            "method statutory needs national_total and national_population", field="statutory"
+        )
+    if not inp.statutory_half_years:
+        raise InvalidInput("give at least one half-year", field="statutory")
+    labels: dict[str, int] = {}
+    for h, params in enumerate(inp.statutory_half_years):
+        if params.national_total < 0:
+            raise InvalidInput("must be 0 or more", field=statutory_field(inp, h, "national_total"))
+        if params.national_population <= 0:
+            raise InvalidInput(
+                "must be more than 0", field=statutory_field(inp, h, "national_population")
+            )
+        if params.label is not None:
+            if params.label in labels:
+                raise InvalidInput(
+                    f"duplicate half-year {params.label!r} (also statutory[{labels[params.label]}])",
+                    field=statutory_field(inp, h, "label"),
+                )
+            labels[params.label] = h
 
 
 def _secondary_indicator(inp: AllocationInput) -> str | None:
@@ -180,6 +223,8 @@ def allocate(inp: AllocationInput) -> AllocationResult:
     validate_input(inp)
     if inp.method == "statutory":
         return _allocate_statutory(inp)
+    if inp.method == "local":
+        return _allocate_local(inp)
     assert inp.total is not None  # noqa: S101  (validate_input guarantees it)
     total = inp.total
     munis = inp.municipalities
@@ -509,29 +554,31 @@ def _tie_message(ties: Sequence[Tie]) -> str:
     return "an exact tie decides a seat; the steering group must decide: " + "; ".join(parts)
 
 
-def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
-    """Huisvestingswet 2014 art. 29: n_i = ceil(vg * p_i / P_NL)."""
-    params = inp.statutory
-    assert params is not None  # noqa: S101  (validate_input guarantees it)
+def _ignored_settings(inp: AllocationInput) -> list[str]:
+    """Warnings for the settings that the methods without redistribution do not use."""
     munis = inp.municipalities
     warnings: list[str] = []
     if inp.credit_factor and any(m.existing_effort for m in munis):
-        warnings.append("method statutory ignores credit for existing effort")
+        warnings.append(f"method {inp.method} ignores credit for existing effort")
     if inp.max_credit_fraction is not None or any(
         m.lower is not None or m.upper is not None for m in munis
     ):
-        warnings.append("method statutory ignores bounds")
-    pops = [m.indicators[POPULATION] for m in munis]
-    quotas = [params.national_total * p / params.national_population for p in pops]
-    seats = [ceil_fraction(a) for a in quotas]
-    allocated = sum(seats)
-    if inp.total is not None and allocated != inp.total:
-        warnings.append(
-            f"the statutory tasks add up to {allocated}, not to the total {inp.total} "
-            "(art. 29(2) lets municipalities redistribute as long as the sum stays the same)"
-        )
-    house = inp.total if inp.total is not None else allocated
-    keys = [p / params.national_population for p in pops]
+        warnings.append(f"method {inp.method} ignores bounds")
+    return warnings
+
+
+def _direct_results(
+    inp: AllocationInput,
+    *,
+    quotas: Sequence[Fraction],
+    seats: Sequence[int],
+    keys: Sequence[Fraction],
+    decisions: Sequence[str],
+    house: int,
+    statutory_tasks: Sequence[tuple[StatutoryTask, ...]] | None = None,
+) -> tuple[list[MunicipalityResult], list[SubregionResult]]:
+    """Results of a method without redistribution (statutory, local): n_i is given."""
+    munis = inp.municipalities
     populations, per_1000, share, diff = _population_figures(inp, seats, house)
     results = []
     for i, muni in enumerate(munis):
@@ -543,10 +590,7 @@ def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
             next_priority=None,
             rank=0,
             forced=None,
-            decision=(
-                f"ceil({params.national_total} x {pops[i]} / {params.national_population}) = "
-                f"ceil({decimal_str(a)}) = {seats[i]} (Huisvestingswet 2014 art. 29)"
-            ),
+            decision=decisions[i],
         )
         results.append(
             MunicipalityResult(
@@ -575,7 +619,11 @@ def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
                 per_1000=per_1000[i],
                 population_share=share[i],
                 difference_from_population_share=diff[i],
+                # local: n_i = quota exactly; statutory: every half-year is ceil(quota_h),
+                # so the quota rule holds per half-year (the sum may pass ceil(sum of quotas)).
                 within_quota=True,
+                demand=muni.demand,
+                statutory_tasks=statutory_tasks[i] if statutory_tasks else (),
             )
         )
     subregions = []
@@ -592,6 +640,83 @@ def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
                 rounding=None,
             )
         )
+    return results, subregions
+
+
+def _statutory_decision(pop: Fraction, tasks: Sequence[StatutoryTask], total: int) -> str:
+    parts = [
+        f"ceil({t.national_total} x {pop} / {t.national_population}) = "
+        f"ceil({decimal_str(t.quota)}) = {t.task}"
+        for t in tasks
+    ]
+    if len(tasks) == 1 and tasks[0].label is None:
+        return f"{parts[0]} (Huisvestingswet 2014 art. 29)"
+    labelled = [
+        f"{t.label or f'half-year {h + 1}'}{' (estimate)' if t.estimate else ''}: {part}"
+        for h, (t, part) in enumerate(zip(tasks, parts, strict=True))
+    ]
+    return (
+        "; ".join(labelled) + f"; each half-year rounded by itself, n = the sum = {total} "
+        "(Huisvestingswet 2014 art. 29)"
+    )
+
+
+def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
+    """Huisvestingswet 2014 art. 29: n_i = sum over the half-years h of ceil(vg_h p_i / P_h)."""
+    half_years = inp.statutory_half_years
+    munis = inp.municipalities
+    warnings = _ignored_settings(inp)
+    pops = [m.indicators[POPULATION] for m in munis]
+    tasks: list[tuple[StatutoryTask, ...]] = []
+    for p in pops:
+        row = []
+        for params in half_years:
+            a = params.national_total * p / params.national_population
+            row.append(
+                StatutoryTask(
+                    label=params.label,
+                    estimate=params.estimate,
+                    national_total=params.national_total,
+                    national_population=params.national_population,
+                    quota=a,
+                    task=ceil_fraction(a),
+                )
+            )
+        tasks.append(tuple(row))
+    quotas = [sum((t.quota for t in row), Fraction(0)) for row in tasks]
+    seats = [sum(t.task for t in row) for row in tasks]
+    estimated = [
+        params.label or statutory_field(inp, h)
+        for h, params in enumerate(half_years)
+        if params.estimate
+    ]
+    if estimated:
+        warnings.append(
+            "the national total is an estimate (not yet published) for " + ", ".join(estimated)
+        )
+    allocated = sum(seats)
+    if inp.total is not None and allocated != inp.total:
+        warnings.append(
+            f"the statutory tasks add up to {allocated}, not to the total {inp.total} "
+            "(art. 29(2) lets municipalities redistribute as long as the sum stays the same)"
+        )
+    # The national population share p_i / P_NL (averaged over the half-years).
+    keys = [
+        sum((p / params.national_population for params in half_years), Fraction(0))
+        / len(half_years)
+        for p in pops
+    ]
+    results, subregions = _direct_results(
+        inp,
+        quotas=quotas,
+        seats=seats,
+        keys=keys,
+        decisions=[
+            _statutory_decision(p, row, n) for p, row, n in zip(pops, tasks, seats, strict=True)
+        ],
+        house=inp.total if inp.total is not None else allocated,
+        statutory_tasks=tasks,
+    )
     names = sorted({name for m in munis for name in m.indicators})
     return AllocationResult(
         input=inp,
@@ -607,4 +732,38 @@ def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
         subregions=tuple(subregions),
         ties=(),
         warnings=tuple(warnings),
+    )
+
+
+def _allocate_local(inp: AllocationInput) -> AllocationResult:
+    """Method local (DOMAIN.md 3): n_i = the municipality's own demand, no redistribution."""
+    munis = inp.municipalities
+    demands = [m.demand or 0 for m in munis]  # validate_input: every demand is given
+    total = sum(demands)
+    keys = [Fraction(d, total) if total else Fraction(0) for d in demands]
+    results, subregions = _direct_results(
+        inp,
+        quotas=[Fraction(d) for d in demands],
+        seats=demands,
+        keys=keys,
+        decisions=[
+            f"own demand (mode local): n = demand = {d}; no redistribution" for d in demands
+        ],
+        house=total,
+    )
+    names = sorted({name for m in munis for name in m.indicators})
+    return AllocationResult(
+        input=inp,
+        total=total,
+        allocated_total=total,
+        method="local",
+        two_tier=inp.two_tier,
+        weights={},
+        indicator_totals=indicator_totals(munis, names),
+        lambda_=None,
+        credit_rounds=0,
+        municipalities=tuple(results),
+        subregions=tuple(subregions),
+        ties=(),
+        warnings=tuple(_ignored_settings(inp)),
     )

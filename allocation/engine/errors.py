@@ -2,15 +2,45 @@
 
 Every error is a ``ValueError`` with a ``field`` (the input path it is about, or ``None``)
 and an English ``message``. ``str(error)`` gives one line: ``"<field>: <message>"``.
+
+This module is the bottom layer of the engine: it imports nothing from the engine, so that
+every other module may import it (``errors`` <- ``numbers`` <- ``types`` <- the rest).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from fractions import Fraction
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from allocation.engine.types import Tie
+
+class TieLike(Protocol):
+    """What :class:`TieRefused` needs of a tie; :class:`allocation.engine.types.Tie` fits.
+
+    A protocol rather than an import of ``types.Tie``, so that this module stays at the
+    bottom of the engine's layers.
+    """
+
+    @property
+    def stage(self) -> str: ...
+    @property
+    def subregion(self) -> str | None: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def measure(self) -> str: ...
+    @property
+    def value(self) -> tuple[int, Fraction]: ...
+    @property
+    def tied(self) -> tuple[str, ...]: ...
+    @property
+    def winners(self) -> tuple[str, ...]: ...
+    @property
+    def losers(self) -> tuple[str, ...]: ...
+    @property
+    def seats(self) -> int: ...
+    @property
+    def rule(self) -> str: ...
 
 
 class EngineError(ValueError):
@@ -53,6 +83,6 @@ class Infeasible(EngineError):
 class TieRefused(EngineError):
     """Strict mode: an exact tie decides a seat, so the engine refuses to pick a winner."""
 
-    def __init__(self, message: str, *, ties: Sequence[Tie], field: str | None = None) -> None:
+    def __init__(self, message: str, *, ties: Sequence[TieLike], field: str | None = None) -> None:
         super().__init__(message, field=field)
-        self.ties = tuple(ties)
+        self.ties: tuple[TieLike, ...] = tuple(ties)

@@ -5,7 +5,9 @@
   municipalities with a population) and max/min of the burden per 1,000.
 - Mutations: dwellings_i / mutations_i, the share of the municipality's yearly vacated
   social rental dwellings that the task(s) need; a warning above ``mutation_threshold``
-  (default 0.5: half of all vacated dwellings).
+  (default 0.5: half of all vacated dwellings). Only the groups housed from social-rental
+  mutations count here (``mutation_groups``, by default every group; DOMAIN.md 3); the
+  burden per 1,000 counts every group.
 - Urgents fall-back: fallback_i = pct * mutations_i (default 15%) against n_i.
 
 Persons become dwellings with a group's household size: dwellings = persons / size.
@@ -13,17 +15,18 @@ Persons become dwellings with a group's household size: dwellings = persons / si
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
+from allocation.engine.fallback import DEFAULT_FALLBACK_PCT
 from allocation.engine.numbers import decimal_str
 from allocation.engine.types import MUTATIONS, POPULATION, AllocationResult
 
 DEFAULT_MUTATION_THRESHOLD = Fraction(1, 2)
-DEFAULT_URGENT_FALLBACK = Fraction(15, 100)
+DEFAULT_URGENT_FALLBACK = DEFAULT_FALLBACK_PCT
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,11 @@ class MunicipalityFairness:
     mutations: Fraction | None
     dwellings: Fraction
     """Dwellings needed by the group(s): sum of n_ig / household_size_g."""
+    mutation_dwellings: Fraction
+    """Dwellings needed by the groups housed from social-rental mutations only."""
     per_1000: Fraction | None
     share_of_mutations: Fraction | None
+    """mutation_dwellings / mutations."""
     over_threshold: bool
     urgent_allocation: int | None
     urgent_fallback: Fraction | None
@@ -70,6 +76,8 @@ class FairnessReport:
     mutation_threshold: Fraction
     urgent_fallback_pct: Fraction
     warnings: tuple[str, ...]
+    mutation_groups: tuple[str, ...] = ()
+    """The groups counted in the share of mutations (housed from social-rental mutations)."""
 
 
 def _figure(results: Sequence[AllocationResult], code: str, name: str) -> Fraction | None:
@@ -86,19 +94,30 @@ def fairness_groups(
     mutation_threshold: Fraction = DEFAULT_MUTATION_THRESHOLD,
     urgent_group: str | None = "urgent",
     urgent_fallback_pct: Fraction = DEFAULT_URGENT_FALLBACK,
+    mutation_groups: Collection[str] | None = None,
 ) -> FairnessReport:
-    """Read-outs over several groups together, in dwellings needed."""
+    """Read-outs over several groups together, in dwellings needed.
+
+    ``mutation_groups`` names the groups housed from social-rental mutations: only their
+    dwellings count in the share of mutations. ``None`` (the default) counts every group;
+    names that are not among ``groups`` are ignored.
+    """
     names = sorted(groups)
+    from_mutations = names if mutation_groups is None else sorted(set(mutation_groups) & set(names))
     results = [groups[name].result for name in names]
     order: dict[str, tuple[str, str]] = {}
     for result in results:
         for muni in result.municipalities:
             order.setdefault(muni.code, (muni.name, muni.subregion))
     dwellings: dict[str, Fraction] = {code: Fraction(0) for code in order}
+    mutation_dwellings: dict[str, Fraction] = {code: Fraction(0) for code in order}
     for name in names:
         group = groups[name]
         for muni in group.result.municipalities:
-            dwellings[muni.code] += Fraction(muni.allocation) / group.household_size
+            needed = Fraction(muni.allocation) / group.household_size
+            dwellings[muni.code] += needed
+            if name in from_mutations:
+                mutation_dwellings[muni.code] += needed
     urgent = groups.get(urgent_group) if urgent_group else None
     urgent_seats = urgent.result.allocations() if urgent else {}
 
@@ -108,14 +127,14 @@ def fairness_groups(
         population = _figure(results, code, POPULATION)
         mutations = _figure(results, code, MUTATIONS)
         per_1000 = 1000 * dwellings[code] / population if population else None
-        share = dwellings[code] / mutations if mutations else None
+        share = mutation_dwellings[code] / mutations if mutations else None
         over = share is not None and share > mutation_threshold
         if over and share is not None:
             warnings.append(
                 f"{code} {muni_name}: the tasks need {decimal_str(100 * share, 1)}% of its yearly "
                 f"mutations (threshold {decimal_str(100 * mutation_threshold, 1)}%)"
             )
-        if mutations == 0 and dwellings[code] > 0:
+        if mutations == 0 and mutation_dwellings[code] > 0:
             warnings.append(f"{code} {muni_name}: a task but no yearly mutations")
         seats = urgent_seats.get(code)
         fallback = urgent_fallback_pct * mutations if (urgent and mutations is not None) else None
@@ -127,6 +146,7 @@ def fairness_groups(
                 population=population,
                 mutations=mutations,
                 dwellings=dwellings[code],
+                mutation_dwellings=mutation_dwellings[code],
                 per_1000=per_1000,
                 share_of_mutations=share,
                 over_threshold=over,
@@ -158,6 +178,7 @@ def fairness_groups(
         mutation_threshold=mutation_threshold,
         urgent_fallback_pct=urgent_fallback_pct,
         warnings=tuple(warnings),
+        mutation_groups=tuple(from_mutations),
     )
 
 
@@ -169,13 +190,19 @@ def fairness(
     mutation_threshold: Fraction = DEFAULT_MUTATION_THRESHOLD,
     urgent: bool = False,
     urgent_fallback_pct: Fraction = DEFAULT_URGENT_FALLBACK,
+    from_mutations: bool = True,
 ) -> FairnessReport:
-    """Read-outs for one group; ``urgent=True`` adds the fall-back comparison."""
+    """Read-outs for one group; ``urgent=True`` adds the fall-back comparison.
+
+    ``from_mutations=False`` (a group not housed from social-rental mutations) leaves the
+    share of mutations at 0.
+    """
     return fairness_groups(
         {group: GroupResult(result, household_size)},
         mutation_threshold=mutation_threshold,
         urgent_group=group if urgent else None,
         urgent_fallback_pct=urgent_fallback_pct,
+        mutation_groups=None if from_mutations else (),
     )
 
 
@@ -196,10 +223,12 @@ def fairness_to_dict(report: FairnessReport) -> dict[str, Any]:
         "max_min_ratio": _dec(report.max_min_ratio),
         "mutation_threshold": decimal_str(report.mutation_threshold),
         "urgent_fallback_pct": decimal_str(report.urgent_fallback_pct),
+        "mutation_groups": list(report.mutation_groups),
         "municipalities": [
             {
                 "code": row.code,
                 "dwellings": decimal_str(row.dwellings),
+                "mutation_dwellings": decimal_str(row.mutation_dwellings),
                 "per_1000": _dec(row.per_1000),
                 "share_of_mutations": _dec(row.share_of_mutations),
                 "over_threshold": row.over_threshold,

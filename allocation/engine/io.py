@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -38,9 +38,22 @@ TOP_LEVEL_FIELDS = frozenset(
     }
 )
 MUNICIPALITY_FIELDS = frozenset(
-    {"code", "name", "subregion", "indicators", "existing_effort", "lower", "upper", "backlog"}
+    {
+        "code",
+        "name",
+        "subregion",
+        "indicators",
+        "existing_effort",
+        "lower",
+        "upper",
+        "backlog",
+        "demand",
+    }
 )
-STATUTORY_FIELDS = frozenset({"national_total", "national_population"})
+STATUTORY_FIELDS = frozenset({"national_total", "national_population", "label", "estimate"})
+STATUTORY_REQUIRED = ("national_population", "national_total")
+NO_TOTAL_METHODS = ("statutory", "local")
+"""Methods for which ``total`` may be left out (null or absent)."""
 
 
 def _number(value: Any, field: str) -> Fraction:
@@ -63,12 +76,13 @@ def _optional_number(value: Any, field: str) -> Fraction | None:
     return None if value is None else _number(value, field)
 
 
-def _bool(data: Mapping[str, Any], key: str) -> bool:
+def _bool(data: Mapping[str, Any], key: str, prefix: str = "") -> bool:
     value = data.get(key, False)
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise InvalidInput(f"expected true or false, got {value!r}", field=key)
+        field = f"{prefix}.{key}" if prefix else key
+        raise InvalidInput(f"expected true or false, got {value!r}", field=field)
     return value
 
 
@@ -114,16 +128,18 @@ def parse_scenario(data: Any) -> AllocationInput:
             f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="method"
         )
     statutory_method = method == "statutory"
+    local_method = method == "local"
 
-    if "total" not in data or (data["total"] is None and not statutory_method):
+    raw_total = data.get("total")
+    if raw_total is None and method not in NO_TOTAL_METHODS:
         raise InvalidInput("is required", field="total")
-    total = None if data["total"] is None else _whole(data["total"], "total")
+    total = None if raw_total is None else _whole(raw_total, "total")
     if total is not None and total < 0:
         raise InvalidInput("cannot be negative", field="total")
 
     raw_weights = data.get("weights")
     if raw_weights is None:
-        if not statutory_method:
+        if not (statutory_method or local_method):
             raise InvalidInput("is required", field="weights")
         raw_weights = {}
     if not isinstance(raw_weights, Mapping):
@@ -132,6 +148,8 @@ def parse_scenario(data: Any) -> AllocationInput:
     for name, value in raw_weights.items():
         weights[str(name)] = _number(value, f"weights.{name}")
         _negative(weights[str(name)], f"weights.{name}")
+    if local_method:
+        weights = {}  # method local uses no weights; well-formed ones are accepted and ignored
 
     raw_credit = data.get("credit_factor")
     credit_factor = Fraction(0) if raw_credit is None else _number(raw_credit, "credit_factor")
@@ -140,21 +158,21 @@ def parse_scenario(data: Any) -> AllocationInput:
     if "description" in data and data["description"] is not None:
         _string(data["description"], "description")
 
-    statutory: StatutoryParams | None = None
+    statutory: StatutoryParams | Sequence[StatutoryParams] | None = None
     raw_stat = data.get("statutory")
-    if raw_stat is not None:
-        if not isinstance(raw_stat, Mapping):
-            raise InvalidInput("expected an object or null", field="statutory")
-        _unknown(raw_stat, STATUTORY_FIELDS, "statutory")
-        for key in sorted(STATUTORY_FIELDS):
-            if key not in raw_stat:
-                raise InvalidInput("is required", field=f"statutory.{key}")
-        statutory = StatutoryParams(
-            national_total=_whole(raw_stat["national_total"], "statutory.national_total"),
-            national_population=_whole(
-                raw_stat["national_population"], "statutory.national_population"
-            ),
+    if isinstance(raw_stat, list):
+        if not raw_stat:
+            raise InvalidInput("give at least one half-year, or null", field="statutory")
+        statutory = tuple(
+            _statutory(item, f"statutory[{index}]") for index, item in enumerate(raw_stat)
         )
+    elif raw_stat is not None:
+        if not isinstance(raw_stat, Mapping):
+            raise InvalidInput(
+                "expected an object, a list of objects (one per half-year) or null",
+                field="statutory",
+            )
+        statutory = _statutory(raw_stat, "statutory")
     elif statutory_method:
         raise InvalidInput(
             "method statutory needs national_total and national_population", field="statutory"
@@ -165,7 +183,9 @@ def parse_scenario(data: Any) -> AllocationInput:
         raise InvalidInput("is required", field="municipalities")
     if not isinstance(raw_munis, list):
         raise InvalidInput("expected a list", field="municipalities")
-    municipalities = [_municipality(raw, index) for index, raw in enumerate(raw_munis)]
+    municipalities = [
+        _municipality(raw, index, local=local_method) for index, raw in enumerate(raw_munis)
+    ]
 
     inp = AllocationInput(
         total=total,
@@ -183,7 +203,26 @@ def parse_scenario(data: Any) -> AllocationInput:
     return inp
 
 
-def _municipality(raw: Any, index: int) -> Municipality:
+def _statutory(raw: Any, prefix: str) -> StatutoryParams:
+    """One half-year's statutory parameters; ``prefix`` is ``statutory`` or ``statutory[h]``."""
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("expected an object", field=prefix)
+    _unknown(raw, STATUTORY_FIELDS, prefix)
+    for key in STATUTORY_REQUIRED:
+        if raw.get(key) is None:
+            raise InvalidInput("is required", field=f"{prefix}.{key}")
+    national_total = _whole(raw["national_total"], f"{prefix}.national_total")
+    national_population = _whole(raw["national_population"], f"{prefix}.national_population")
+    label = _string(raw.get("label"), f"{prefix}.label", required=False) or None
+    return StatutoryParams(
+        national_total=national_total,
+        national_population=national_population,
+        label=label,
+        estimate=_bool(raw, "estimate", prefix),
+    )
+
+
+def _municipality(raw: Any, index: int, *, local: bool = False) -> Municipality:
     prefix = f"municipalities[{index}]"
     if not isinstance(raw, Mapping):
         raise InvalidInput("expected an object", field=prefix)
@@ -194,6 +233,8 @@ def _municipality(raw: Any, index: int) -> Municipality:
     name = _string(raw.get("name"), f"{prefix}.name", required=False) or code
     subregion = _string(raw.get("subregion"), f"{prefix}.subregion", required=False)
     raw_ind = raw.get("indicators")
+    if raw_ind is None and local:
+        raw_ind = {}  # method local needs no indicators (population only for per 1,000)
     if raw_ind is None:
         raise InvalidInput("is required", field=f"{prefix}.indicators")
     if not isinstance(raw_ind, Mapping):
@@ -212,6 +253,15 @@ def _municipality(raw: Any, index: int) -> Municipality:
     _negative(upper, f"{prefix}.upper")
     raw_backlog = raw.get("backlog")
     backlog = 0 if raw_backlog is None else _whole(raw_backlog, f"{prefix}.backlog")
+    raw_demand = raw.get("demand")
+    demand = None if raw_demand is None else _whole(raw_demand, f"{prefix}.demand")
+    if demand is not None and demand < 0:
+        raise InvalidInput("cannot be negative", field=f"{prefix}.demand")
+    if local and demand is None:
+        raise InvalidInput(
+            "is required for method local (the municipality's own demand)",
+            field=f"{prefix}.demand",
+        )
     return Municipality(
         code=code,
         name=name,
@@ -221,6 +271,7 @@ def _municipality(raw: Any, index: int) -> Municipality:
         lower=lower,
         upper=upper,
         backlog=backlog,
+        demand=demand,
     )
 
 
@@ -304,11 +355,33 @@ def explain(result: AllocationResult, muni: MunicipalityResult) -> dict[str, Any
             "lambda": _dec(sub.lambda_),
             "bound_hit": muni.subregion_bound_hit,
         }
-    if result.method == "statutory" and result.input.statutory is not None:
+    if result.method == "statutory" and muni.statutory_tasks:
+        single = muni.statutory_tasks[0] if not result.input.statutory_is_list else None
         steps["statutory"] = {
-            "national_total": result.input.statutory.national_total,
-            "national_population": result.input.statutory.national_population,
+            # One half-year: its figures; a list of half-years: see half_years.
+            "national_total": None if single is None else single.national_total,
+            "national_population": None if single is None else single.national_population,
             "population": _dec(muni.population),
+            "half_years": [
+                {
+                    "label": task.label,
+                    "estimate": task.estimate,
+                    "national_total": task.national_total,
+                    "national_population": task.national_population,
+                    "quota": decimal_str(task.quota),
+                    "quota_exact": fraction_str(task.quota),
+                    "task": task.task,
+                }
+                for task in muni.statutory_tasks
+            ],
+            "task": muni.allocation,
+        }
+    if result.method == "local":
+        steps["local"] = {
+            "mode": "local",
+            "rule": "own demand: n_i = the municipality's own demand, no redistribution",
+            "demand": muni.demand,
+            "regional_demand": result.allocated_total,
         }
     return steps
 

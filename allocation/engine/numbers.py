@@ -1,4 +1,7 @@
-"""Exact number helpers: conversion to ``Fraction`` and decimal strings."""
+"""Exact number helpers: conversion to ``Fraction`` and decimal strings.
+
+Imports only :mod:`allocation.engine.errors` from the engine.
+"""
 
 from __future__ import annotations
 
@@ -69,6 +72,13 @@ def ceil_fraction(value: Fraction) -> int:
 def floor_fraction(value: Fraction) -> int:
     """Exact floor of a fraction."""
     return value.numerator // value.denominator
+
+
+def round_half_up(value: Fraction | int) -> int:
+    """Nearest whole number, halves away from zero (``2.5 -> 3``, ``-2.5 -> -3``), exact."""
+    frac = Fraction(value)
+    magnitude = floor_fraction(abs(frac) + Fraction(1, 2))
+    return magnitude if frac >= 0 else -magnitude
 
 
 def decimal_str(value: Fraction | int, digits: int = DECIMALS) -> str:

@@ -192,8 +192,11 @@ def sensitivity(
 ) -> SensitivityResult:
     """Per municipality p5/p50/p95 of the allocation and quota, and its rank range."""
     validate_input(inp)
-    if inp.method == "statutory":
-        raise InvalidInput("sensitivity does not apply to method statutory", field="method")
+    if inp.method in ("statutory", "local"):
+        raise InvalidInput(
+            f"sensitivity does not apply to method {inp.method} (it uses no weights)",
+            field="method",
+        )
     if draws < 1:
         raise InvalidInput("must be at least 1", field="draws")
     if not concentration > 0:

@@ -1,15 +1,21 @@
-"""Plain dataclasses in and out of the engine. All amounts are exact ``Fraction``s."""
+"""Plain dataclasses in and out of the engine. All amounts are exact ``Fraction``s.
+
+Imports only :mod:`allocation.engine.numbers` (and through it ``errors``) from the engine.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from allocation.engine.numbers import to_fraction, to_int
 
-METHODS = ("hamilton", "sainte-lague", "dhondt", "huntington-hill", "statutory")
-"""Rounding methods the engine knows."""
+METHODS = ("hamilton", "sainte-lague", "dhondt", "huntington-hill", "statutory", "local")
+"""Methods the engine knows: four rounding methods, the statutory task and ``local``.
+
+``local`` (*waar de vraag ontstaat*) gives every municipality its own demand, no
+redistribution (DOMAIN.md 3)."""
 
 DIVISOR_METHODS = ("sainte-lague", "dhondt", "huntington-hill")
 
@@ -43,6 +49,8 @@ class Municipality:
     lower: Fraction | None = None
     upper: Fraction | None = None
     backlog: int = 0
+    demand: int | None = None
+    """The municipality's own demand for the period (whole number); method ``local``."""
 
     def __post_init__(self) -> None:
         prefix = f"municipality {self.code}"
@@ -59,14 +67,22 @@ class Municipality:
         object.__setattr__(self, "lower", _frac_or_none(self.lower, f"{prefix}.lower"))
         object.__setattr__(self, "upper", _frac_or_none(self.upper, f"{prefix}.upper"))
         object.__setattr__(self, "backlog", to_int(self.backlog, field=f"{prefix}.backlog"))
+        if self.demand is not None:
+            object.__setattr__(self, "demand", to_int(self.demand, field=f"{prefix}.demand"))
 
 
 @dataclass(frozen=True)
 class StatutoryParams:
-    """Huisvestingswet 2014 art. 29: the national half-year total and national population."""
+    """Huisvestingswet 2014 art. 29 for one half-year: national total and national population.
+
+    ``label`` names the half-year (``"2026-H1"``); ``estimate`` marks a national total that
+    is not yet published.
+    """
 
     national_total: int
     national_population: int
+    label: str | None = None
+    estimate: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -91,10 +107,13 @@ class AllocationInput:
     strict_ties: bool = False
     credit_factor: Fraction = Fraction(0)
     max_credit_fraction: Fraction | None = None
-    statutory: StatutoryParams | None = None
+    statutory: StatutoryParams | Sequence[StatutoryParams] | None = None
+    """One half-year (an object), or one per half-year of the period (stored as a tuple)."""
     household_size: Fraction | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.statutory, Sequence):
+            object.__setattr__(self, "statutory", tuple(self.statutory))
         if self.total is not None:
             object.__setattr__(self, "total", to_int(self.total, field="total"))
         object.__setattr__(self, "municipalities", tuple(self.municipalities))
@@ -114,6 +133,20 @@ class AllocationInput:
         object.__setattr__(
             self, "household_size", _frac_or_none(self.household_size, "household_size")
         )
+
+    @property
+    def statutory_half_years(self) -> tuple[StatutoryParams, ...]:
+        """The statutory parameters as a tuple of half-years (empty when there are none)."""
+        if self.statutory is None:
+            return ()
+        if isinstance(self.statutory, StatutoryParams):
+            return (self.statutory,)
+        return tuple(self.statutory)
+
+    @property
+    def statutory_is_list(self) -> bool:
+        """True when ``statutory`` was given as a list of half-years."""
+        return self.statutory is not None and not isinstance(self.statutory, StatutoryParams)
 
 
 @dataclass(frozen=True)
@@ -154,6 +187,21 @@ class RoundingInfo:
     forced: str | None
     """``"lower"`` or ``"upper"`` when a whole-number bound fixed the result."""
     decision: str
+
+
+@dataclass(frozen=True)
+class StatutoryTask:
+    """One half-year's statutory task for one municipality: ceil(vg * p_i / P_NL)."""
+
+    label: str | None
+    estimate: bool
+    """The half-year's national total is an estimate (not yet published)."""
+    national_total: int
+    national_population: int
+    quota: Fraction
+    """vg * p_i / P_NL, exact."""
+    task: int
+    """ceil(quota): the half-year rounded by itself, as the law does."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +246,10 @@ class MunicipalityResult:
     difference_from_population_share: Fraction | None
     within_quota: bool
     """floor(quota) <= n_i <= ceil(quota)."""
+    demand: int | None = None
+    """The municipality's own demand (method ``local``: n_i = demand)."""
+    statutory_tasks: tuple[StatutoryTask, ...] = ()
+    """Method ``statutory``: the task per half-year; n_i is their sum."""
 
 
 @dataclass(frozen=True)

@@ -293,3 +293,108 @@ def test_as_a_real_process_without_secret_key_prints_the_result(tmp_path) -> Non
     done = _manage("--input", str(path), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert allocations(json.loads(done.stdout)) == {"A": 4, "B": 2, "C": 1}
+
+
+def local_scenario(**overrides: Any) -> dict[str, Any]:
+    """Method local: each municipality its own demand (no weights, no total)."""
+    data: dict[str, Any] = {
+        "method": "local",
+        "municipalities": [
+            {"code": code, "name": f"Gemeente {code}", "demand": demand, "indicators": {}}
+            for code, demand in {"A": 12, "B": 0, "C": 5}.items()
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+HALF_YEARS = [
+    {"label": "2026-H1", "national_total": 13000, "national_population": 17942942},
+    {"label": "2026-H2", "national_total": 12000, "national_population": 18044027},
+]
+
+
+def test_local_method_gives_each_its_own_demand(tmp_path) -> None:
+    result = run(tmp_path, local_scenario())
+    assert allocations(result) == {"A": 12, "B": 0, "C": 5}
+    assert result["total"] == result["allocated_total"] == 17
+    assert result["allocations"][0]["steps"]["local"]["demand"] == 12
+
+
+def test_statutory_with_a_list_of_half_years_sums_each_half_years_task(tmp_path) -> None:
+    data = scenario(method="statutory", total=None, weights=None, statutory=HALF_YEARS)
+    result = run(tmp_path, data)
+    expected = {
+        c: math.ceil(13000 * p / 17942942) + math.ceil(12000 * p / 18044027)
+        for c, p in VOTES.items()
+    }
+    assert allocations(result) == expected
+    labels = [h["label"] for h in result["allocations"][0]["steps"]["statutory"]["half_years"]]
+    assert labels == ["2026-H1", "2026-H2"]
+
+
+def test_as_a_real_process_local_and_half_years_print_the_result(tmp_path) -> None:
+    path = tmp_path / "local.json"
+    path.write_text(json.dumps(local_scenario()))
+    done = _manage("--input", str(path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert allocations(json.loads(done.stdout)) == {"A": 12, "B": 0, "C": 5}
+
+    path = tmp_path / "halfyears.json"
+    path.write_text(
+        json.dumps(scenario(method="statutory", total=None, weights=None, statutory=HALF_YEARS))
+    )
+    target = tmp_path / "result.json"
+    done = _manage("--input", str(path), "--output", str(target), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    # A: 13000 * 53000 / 17942942 = 38.40 -> 39; 12000 * 53000 / 18044027 = 35.25 -> 36
+    assert allocations(json.loads(target.read_text()))["A"] == 39 + 36
+
+
+def _local_with(index: int, **change: Any) -> dict[str, Any]:
+    data = local_scenario()
+    data["municipalities"][index].update(change)
+    return data
+
+
+def _without_demand() -> dict[str, Any]:
+    data = local_scenario()
+    del data["municipalities"][2]["demand"]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "start"),
+    [
+        (_without_demand(), "municipalities[2].demand: is required for method local"),
+        (_local_with(1, demand=-4), "municipalities[1].demand: cannot be negative"),
+        (_local_with(0, demand=1.5), "municipalities[0].demand: expected a whole number"),
+        (local_scenario(total=20), "total: method local: the total must be the sum"),
+        (
+            scenario(method="statutory", statutory=[HALF_YEARS[0], {"national_total": 10}]),
+            "statutory[1].national_population: is required",
+        ),
+        (
+            scenario(
+                method="statutory",
+                statutory=[HALF_YEARS[0], {"national_total": -1, "national_population": 10**8}],
+            ),
+            "statutory[1].national_total: must be 0 or more",
+        ),
+        (scenario(method="statutory", statutory=[]), "statutory: give at least one half-year"),
+    ],
+)
+def test_local_and_half_year_errors_are_one_line_naming_the_field(tmp_path, data, start) -> None:
+    assert _bad(tmp_path, data).startswith(start)
+
+
+def test_as_a_real_process_a_bad_demand_gives_one_line_and_no_traceback(tmp_path) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(_local_with(1, demand=-4)))
+    done = _manage("--input", str(path), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "CommandError: municipalities[1].demand: cannot be negative"
+    ]
+    assert done.stdout == ""

@@ -93,6 +93,59 @@ def test_several_groups_in_dwellings_with_household_size():
     assert fairness_to_dict(report)["municipalities"][0]["dwellings"] == "2.0000000000"
 
 
+def test_share_of_mutations_counts_only_groups_housed_from_mutations():
+    # homeless: 2 and 6 persons, 2 persons a dwelling -> 1 and 3 dwellings (from mutations)
+    # students: 8 units on the same key -> 2 and 6 units, not housed from mutations
+    munis = [muni("a", 1000, 10), muni("b", 3000, 60)]
+    groups = {
+        "homeless": GroupResult(group(8, munis), Fraction(2)),
+        "students": GroupResult(group(8, munis)),
+    }
+    everything = fairness_groups(groups)
+    only_mutations = fairness_groups(groups, mutation_groups={"homeless", "not_computed"})
+    a_all, b_all = everything.municipalities
+    a, b = only_mutations.municipalities
+    assert (a_all.share_of_mutations, b_all.share_of_mutations) == (
+        Fraction(3, 10),
+        Fraction(9, 60),
+    )
+    assert (a.mutation_dwellings, b.mutation_dwellings) == (1, 3)
+    assert (a.share_of_mutations, b.share_of_mutations) == (Fraction(1, 10), Fraction(3, 60))
+    # the burden per 1,000 still counts every group, in dwellings
+    assert (a.dwellings, a.per_1000) == (3, 3)
+    assert only_mutations.mutation_groups == ("homeless",)
+    assert everything.mutation_groups == ("homeless", "students")
+    out = fairness_to_dict(only_mutations)
+    assert out["mutation_groups"] == ["homeless"]
+    assert out["municipalities"][0]["mutation_dwellings"] == "1.0000000000"
+    assert out["municipalities"][0]["dwellings"] == "3.0000000000"
+
+
+def test_a_group_not_housed_from_mutations_neither_warns_nor_counts():
+    result = group(8, [muni("a", 1000, 3), muni("b", 3000, 0)])
+    counted = fairness(result)
+    assert counted.municipalities[0].over_threshold
+    assert any("a task but no yearly mutations" in w for w in counted.warnings)
+    free = fairness(result, from_mutations=False)
+    assert free.municipalities[0].share_of_mutations == 0
+    assert free.warnings == ()
+    assert free.mutation_groups == ()
+
+
+def test_by_default_every_group_counts_as_before():
+    munis = [muni("a", 1000, 100), muni("b", 3000, 100)]
+    groups = {"x": GroupResult(group(8, munis)), "y": GroupResult(group(4, munis), Fraction(2))}
+    report = fairness_groups(groups)
+    # x: 2 and 6 dwellings; y: 1 and 3 persons, 2 a dwelling -> 1/2 and 3/2 dwellings
+    assert [r.share_of_mutations for r in report.municipalities] == [
+        Fraction(2 + Fraction(1, 2), 100),
+        Fraction(6 + Fraction(3, 2), 100),
+    ]
+    assert [r.mutation_dwellings for r in report.municipalities] == [
+        r.dwellings for r in report.municipalities
+    ]
+
+
 def test_urgent_comparison_for_a_single_group():
     result = group(30, [muni("a", 1000, 100), muni("b", 1000, 60)], weights={"mutations": 1})
     report = fairness(result, urgent=True, urgent_fallback_pct=Fraction(1, 10))
