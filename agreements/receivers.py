@@ -9,11 +9,13 @@ from django.dispatch import receiver
 from allocation.models import Round
 from allocation.signals import scenario_changed
 from figures.signals import figures_changed
+from municipalities.signals import municipal_figures_changed
 
 from . import services
 
 
 @receiver(figures_changed, dispatch_uid="agreements.figures_changed")
+@receiver(municipal_figures_changed, dispatch_uid="agreements.municipal_figures_changed")
 def _on_figures_changed(sender: Any, *, reference_year: int, **kwargs: Any) -> None:
     services.review_inputs_changed(reference_year=reference_year)
 
