@@ -100,15 +100,45 @@ def user_named(django_user_model: Any) -> Callable[[str], Any]:
     return get
 
 
+def second_step_device(user: Any) -> Any:
+    """The user's confirmed authenticator-app device (TOTP), made on first use."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test authenticator", defaults={"confirmed": True}
+    )
+    return device
+
+
+def second_step_pass(client: Any, user: Any) -> None:
+    """Mark a logged-in test client's session as past the second sign-in step (TOTP), as
+    django_otp.login does after a right code. accounts/tests/test_two_factor.py tests the
+    step itself; other tests act as a chair, programme team or admin who passed it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = second_step_device(user).persistent_id
+    session.save()
+
+
 @pytest.fixture
 def client_for(client: Any, user_named: Callable[[str], Any]) -> Callable[[str | None], Any]:
-    """A test client logged in as the given demo account (None: anonymous)."""
+    """A test client logged in as the given demo account (None: anonymous).
+
+    Accounts whose role needs the second sign-in step (chair, programme team, admin) have
+    passed it, as they must have in production.
+    """
     from django.test import Client
+
+    from accounts.access import must_use_two_factor
 
     def make(username: str | None) -> Any:
         c = Client()
         if username is not None:
-            c.force_login(user_named(username))
+            user = user_named(username)
+            c.force_login(user)
+            if must_use_two_factor(user):
+                second_step_pass(c, user)
         return c
 
     return make

@@ -287,3 +287,30 @@ def can_export_results(user: Any) -> bool:
     """Excel and CSV exports of a computation or an adopted round: whoever may see results
     (every signed-in user with a role, as on the results pages)."""
     return can_view_rounds(user)
+
+
+# --- The fall-back rule (issue 10) --------------------------------------------------------------
+
+
+def can_view_fallback(user: Any) -> bool:
+    """The fall-back page (which municipalities would fall under the 15% rule on a date):
+    the programme team and the steering group (chair and members), and administrators.
+    Not municipal officers nor sub-region coordinators."""
+    return has_role(user, Role.PROGRAMME, Role.CHAIR, Role.STEERING, Role.ADMIN)
+
+
+# --- Sign-in (issue 12) -------------------------------------------------------------------------
+
+TWO_FACTOR_ROLES = frozenset({Role.CHAIR, Role.PROGRAMME, Role.ADMIN})
+"""Roles that adopt agreements, run the model or manage accounts sign in with a second step."""
+
+
+def must_use_two_factor(user: Any) -> bool:
+    """The chair, the programme team, administrators, and anyone with access to the admin.
+
+    Whether the rule is in force (it is, except for the demo accounts of `make run`) is
+    decided in `accounts.twofactor`.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_staff or user.is_superuser or role_of(user) in TWO_FACTOR_ROLES)

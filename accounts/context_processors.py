@@ -12,4 +12,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "membership": membership,
         "can_manage_rounds": access.can_manage_rounds(request.user) if membership else False,
+        "can_view_fallback": access.can_view_fallback(request.user) if membership else False,
     }

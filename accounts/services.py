@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Membership, Role
 
 if TYPE_CHECKING:
     from municipalities.models import Municipality, SubRegion
+
+
+security_log = logging.getLogger("accounts.security")
 
 
 @dataclass(frozen=True)
@@ -91,8 +97,8 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
     """Create or refresh the demo accounts, all with the given password."""
     user_model = get_user_model()
     # Through the relations, so that accounts needs no import of the apps above it.
-    municipalities = Membership._meta.get_field("municipality").related_model._default_manager
-    subregions = Membership._meta.get_field("subregion").related_model._default_manager
+    municipalities: Any = Membership._meta.get_field("municipality").related_model._default_manager
+    subregions: Any = Membership._meta.get_field("subregion").related_model._default_manager
     users = []
     with transaction.atomic():
         for account in DEMO_ACCOUNTS:
@@ -126,3 +132,62 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
             )
             users.append(user)
     return users
+
+
+# --- Two-step sign-in (issue 12) ----------------------------------------------------------------
+
+TOTP_DEVICE_NAME = "authenticator app"
+
+
+def totp_device_prepare(*, user: User) -> TOTPDevice:
+    """The user's not yet confirmed authenticator-app device, made on the first call.
+
+    The same device (and so the same QR code) comes back until it is confirmed, so that a
+    reload of the set-up page does not invalidate the code the user just scanned.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+            device.full_clean()
+            device.save()
+    return device
+
+
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
+    """Confirm the device with a first code from the app; False (and logged) if it is wrong."""
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if locked.confirmed or not locked.verify_token(token):
+            security_log.warning(
+                "two-step set-up: wrong code for user %s", locked.user.get_username()
+            )
+            return False
+        locked.confirmed = True
+        locked.full_clean()
+        locked.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user_id=locked.user_id, confirmed=False).delete()
+    security_log.info("two-step set-up: user %s confirmed an authenticator app", locked.user)
+    device.refresh_from_db()
+    return True
+
+
+def second_step_verify(*, user: User, token: str) -> Any:
+    """The confirmed device (authenticator app or emergency codes) that accepts the code.
+
+    None for a wrong code; every wrong code is logged and counts towards django-otp's
+    throttling of the device (each failure doubles the wait before the next try).
+    """
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(token):
+                security_log.info("two-step sign-in: user %s verified", user.get_username())
+                return device
+    security_log.warning("two-step sign-in: wrong code for user %s", user.get_username())
+    return None
+
+
+def second_step_throttled(*, user: User) -> bool:
+    """Too many wrong codes lately: every device of the user asks to wait."""
+    devices = list(devices_for_user(user, confirmed=True))
+    return bool(devices) and all(not device.verify_is_allowed()[0] for device in devices)

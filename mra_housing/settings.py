@@ -5,6 +5,7 @@ in-process, so that `make run` needs nothing but Python. `DATABASE_URL` switches
 PostgreSQL and `REDIS_URL` to Redis as Celery broker and result store.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,9 +30,33 @@ def _bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    """Read a whole-number variable; a typo or a negative value is an error, not a default."""
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
 DEBUG = _bool("DEBUG", False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# The placeholder of .env.example (and the development key) must never sign real sessions.
+EXAMPLE_SECRET_KEYS = {
+    "change-me-to-a-long-random-string",
+    "insecure-development-key-do-not-use-in-production",
+}
+if SECRET_KEY in EXAMPLE_SECRET_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the example value from .env.example. Set a long random key, e.g. "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 if not SECRET_KEY:
     if not DEBUG and not _bool("ALLOW_INSECURE_SECRET_KEY", False):
         raise ImproperlyConfigured(
@@ -57,6 +82,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "municipalities",
@@ -67,6 +96,7 @@ INSTALLED_APPS = [
     "reports",
     "dashboards",
     "monitoring",
+    "public",
     "home",
 ]
 
@@ -79,11 +109,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.LoginRequiredExceptApiMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "core.http.NoStoreDownloadsMiddleware",
+    # Last, as django-axes asks: turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mra_housing.urls"
@@ -133,9 +169,14 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (issue 12): at least 12 characters, not like the username, not common, not only
+# digits. The demo password `mra-demo` does not pass; only `demo_data` sets it, directly.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,6 +184,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login security (issue 12, docs/security.md). django-axes counts failed logins per username
+# and address and locks that pair out for a while; every failure is logged and stored.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = _int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = _int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+PROXY_COUNT = _int("PROXY_COUNT", 0)
+# Second sign-in step (TOTP) for the chair, the programme team and administrators. With
+# DEBUG on, the demo accounts of `make run` sign in with their password only.
+MRA_REQUIRE_2FA = _bool("MRA_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "MRA Fair Share"
+# A session ends after this long without a request, and in any case after 12 hours.
+SESSION_IDLE_TIMEOUT = _int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_COOKIE_AGE = 12 * 60 * 60
+# API tokens expire (401 "Token has expired."); wrong tokens from one address are throttled.
+API_TOKEN_TTL_DAYS = _int("API_TOKEN_DAYS", 30, minimum=1)
+API_TOKEN_FAILURE_LIMIT = _int("API_TOKEN_FAILURE_LIMIT", 20)
 
 # Internationalisation: Dutch first, English available.
 LANGUAGE_CODE = "nl"
@@ -185,6 +254,11 @@ SECURE_SSL_REDIRECT = SECURE_SSL
 if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only a request to the browsers' preload list acts on it; check --deploy asks for it.
+    SECURE_HSTS_PRELOAD = True
+    # The container's health check asks over plain HTTP from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # E-mail: console in development, SMTP when EMAIL_URL is set.
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -217,6 +291,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "agreements.send_deadline_reminders",
         "schedule": 24 * 60 * 60,
     },
+    # Every 5 minutes: PDF agreements waiting or being made too long are sent again (issue 11).
+    "resume-stuck-agreements": {
+        "task": "reports.resume_stuck_agreements",
+        "schedule": 5 * 60,
+    },
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="mra")
 
@@ -231,8 +310,14 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an API client without a session gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
+    ],
+    # JSON nested deeper than 50 levels is a 400, not a 500 (issue 12).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -262,6 +347,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes: failed logins and lock-outs are warnings; its start banner is not.
+        "axes": {"level": "WARNING"},
     },
 }
 

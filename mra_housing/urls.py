@@ -10,6 +10,8 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeApi
+from accounts.twofactor import two_factor_exempt
+from accounts.views import LoginView
 from core.health import healthz
 from figures.api import (
     YearFiguresApi,
@@ -47,12 +49,9 @@ api_v1 = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path(
-        "inloggen/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inloggen/", LoginView.as_view(), name="login"),
+    path("uitloggen/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("", include("accounts.urls")),
     # The language choice must work before login too (the login page offers English).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("municipalities.urls")),
@@ -63,6 +62,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("dashboards.urls")),
     path("", include("monitoring.urls")),
+    path("", include("public.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
