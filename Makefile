@@ -30,21 +30,23 @@ run: setup
 test: setup
 	SECRET_KEY=test-only-not-a-secret $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# `make bench BENCH="group command"` runs only bench/bench_group.py and bench/bench_command.py.
 bench: setup
-	SECRET_KEY=bench-only-not-a-secret $(BIN)/python bench/run.py
+	SECRET_KEY=bench-only-not-a-secret $(BIN)/python bench/run.py $(BENCH)
 
 lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	SECRET_KEY=lint $(BIN)/lint-imports
-	SECRET_KEY=lint $(BIN)/mypy accounts core municipalities target_groups figures allocation agreements reports dashboards monitoring home mra_housing
+	$(BIN)/djlint --lint --extension html .
+	SECRET_KEY=lint $(BIN)/mypy accounts core municipalities target_groups figures allocation agreements reports dashboards monitoring public home mra_housing
 
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 messages: setup
-	DEBUG=true $(BIN)/python manage.py makemessages -l nl -l en --ignore=.venv --no-obsolete
+	DEBUG=true $(BIN)/python manage.py makemessages -l nl --ignore=.venv --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -35,10 +35,25 @@ def retry_policy(*, late_ack: bool = True) -> dict[str, Any]:
     return policy
 
 
+def project_app() -> Any:
+    """The project's Celery app, configured from the Django settings.
+
+    It lives in ``celery.py`` beside the settings module (Celery's Django layout) and is
+    imported here, on first use: the project package no longer imports it at start-up, so
+    a process that sends no task does not pay for Celery, and one that does must not fall
+    back on Celery's unconfigured default app.
+    """
+    import os
+    from importlib import import_module
+
+    # Not settings.SETTINGS_MODULE: under override_settings (tests) that is None.
+    package = os.environ.get("DJANGO_SETTINGS_MODULE", "mra_housing.settings").rpartition(".")[0]
+    return import_module(f"{package}.celery").app
+
+
 def task_named(name: str) -> Any:
     """The registered Celery task called ``name`` (each app's tasks.py is discovered)."""
-    from celery import current_app
-
-    if name not in current_app.tasks:
-        current_app.loader.import_default_modules()
-    return current_app.tasks[name]
+    app = project_app()
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]

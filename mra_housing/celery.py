@@ -9,3 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mra_housing.settings")
 app = Celery("mra_housing")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The default app of every thread (a live-server or gunicorn thread too), so that
+# core.jobs.task_named finds this app's tasks wherever a service enqueues.
+app.set_default()

@@ -10,7 +10,7 @@ from allocation.engine.credit import apply_credit
 from allocation.engine.errors import Infeasible, InvalidInput, TieRefused
 from allocation.engine.key import compute_key, indicator_totals
 from allocation.engine.numbers import ceil_fraction, decimal_str, floor_fraction
-from allocation.engine.rounding import apportion, check_integer_bounds, claim_str
+from allocation.engine.rounding import apportion, as_float, check_integer_bounds, claim_str
 from allocation.engine.types import (
     METHODS,
     POPULATION,
@@ -81,8 +81,10 @@ def validate_input(inp: AllocationInput) -> None:
             raise InvalidInput(
                 "two-tier needs a sub-region for every municipality", field=f"{prefix}.subregion"
             )
+        # The figures are Fractions (Municipality converts them): the sign is the
+        # numerator's, which is much cheaper to read than a Fraction comparison.
         for name, value in muni.indicators.items():
-            if value < 0:
+            if value.numerator < 0:
                 raise InvalidInput("cannot be negative", field=f"{prefix}.indicators.{name}")
         for name in weighted:
             if name not in muni.indicators:
@@ -90,11 +92,11 @@ def validate_input(inp: AllocationInput) -> None:
                     f"the weighted indicator {name!r} is missing for {muni.code}",
                     field=f"{prefix}.indicators.{name}",
                 )
-        if muni.existing_effort < 0:
+        if muni.existing_effort.numerator < 0:
             raise InvalidInput("cannot be negative", field=f"{prefix}.existing_effort")
-        if muni.lower is not None and muni.lower < 0:
+        if muni.lower is not None and muni.lower.numerator < 0:
             raise InvalidInput("cannot be negative", field=f"{prefix}.lower")
-        if muni.upper is not None and muni.upper < 0:
+        if muni.upper is not None and muni.upper.numerator < 0:
             raise InvalidInput("cannot be negative", field=f"{prefix}.upper")
         if muni.lower is not None and muni.upper is not None and muni.lower > muni.upper:
             raise InvalidInput(
@@ -173,15 +175,21 @@ def _secondary_indicator(inp: AllocationInput) -> str | None:
 def _tie_ranks(
     quotas: Sequence[Fraction], secondary: Sequence[Fraction], names: Sequence[str]
 ) -> list[int]:
-    order = sorted(
-        range(len(quotas)),
+    """Positions in the order: larger quota, then larger secondary, then name ascending.
+
+    Two stable sorts (names ascending, then the numbers descending) give that order without
+    negating a Fraction per key; float(x) < float(y) implies x < y, so the exact value is
+    only compared when the floats are equal.
+    """
+    order = sorted(range(len(quotas)), key=names.__getitem__)
+    order.sort(
         key=lambda i: (
-            -float(quotas[i]),
-            -quotas[i],
-            -float(secondary[i]),
-            -secondary[i],
-            names[i],
+            as_float(quotas[i]),
+            quotas[i],
+            as_float(secondary[i]),
+            secondary[i],
         ),
+        reverse=True,
     )
     rank = [0] * len(quotas)
     for position, i in enumerate(order):
@@ -206,9 +214,8 @@ def _population_figures(
         if all(p.denominator == 1 for p in known):
             total_int = sum(p.numerator for p in known)
             for i, p in enumerate(known):
-                value = Fraction(house * p.numerator, total_int)
-                share[i] = value
-                diff[i] = seats[i] - value
+                share[i] = Fraction(house * p.numerator, total_int)
+                diff[i] = Fraction(seats[i] * total_int - house * p.numerator, total_int)
         else:
             total_pop = sum(known, Fraction(0))
             for i, p in enumerate(known):
@@ -241,10 +248,12 @@ def allocate(inp: AllocationInput) -> AllocationResult:
     lower: list[Fraction] = []
     upper: list[Fraction | None] = []
     has_lower: list[bool] = []
+    # l_i = (1 - m) * w_i * T: the factor (1 - m) * T once, not per municipality
+    kept = None if inp.max_credit_fraction is None else (1 - inp.max_credit_fraction) * total
     for i, muni in enumerate(munis):
         lo = muni.lower
-        if inp.max_credit_fraction is not None:
-            floor_share = (1 - inp.max_credit_fraction) * keys[i] * total
+        if kept is not None:
+            floor_share = kept * keys[i]
             lo = floor_share if lo is None else max(lo, floor_share)
         has_lower.append(lo is not None)
         lower.append(lo if lo is not None else Fraction(0))
@@ -261,7 +270,7 @@ def allocate(inp: AllocationInput) -> AllocationResult:
     bound_hit: list[str | None] = []
     for i in range(count):
         hit: str | None = None
-        if region_quota[i] != lam * q[i]:
+        if not _is_product(region_quota[i], lam, q[i]):
             hit = "lower" if region_quota[i] == lower[i] else "upper"
         bound_hit.append(hit)
 
@@ -353,7 +362,7 @@ def allocate(inp: AllocationInput) -> AllocationResult:
                 inner_lam, inner_quota = inner_solved
             for k, i in enumerate(members):
                 quota[i] = inner_quota[k]
-                if inner_lam is not None and inner_quota[k] != inner_lam * q[i]:
+                if inner_lam is not None and not _is_product(inner_quota[k], inner_lam, q[i]):
                     sub_hit[i] = "lower" if inner_quota[k] == lower[i] else "upper"
             inner = apportion(
                 inner_quota,
@@ -405,7 +414,7 @@ def allocate(inp: AllocationInput) -> AllocationResult:
                 subregion=muni.subregion,
                 indicators=muni.indicators,
                 key=keys[i],
-                uncorrected=keys[i] * total,
+                uncorrected=Fraction(keys[i].numerator * total, keys[i].denominator),
                 existing_effort=muni.existing_effort,
                 credit=credit.credit[i],
                 corrected=q[i],
@@ -447,6 +456,14 @@ def allocate(inp: AllocationInput) -> AllocationResult:
         subregions=tuple(subregion_results),
         ties=tuple(ties),
         warnings=tuple(warnings),
+    )
+
+
+def _is_product(value: Fraction, factor: Fraction, base: Fraction) -> bool:
+    """value == factor * base, by cross-multiplying (no Fraction for the product)."""
+    return (
+        value.numerator * factor.denominator * base.denominator
+        == factor.numerator * base.numerator * value.denominator
     )
 
 

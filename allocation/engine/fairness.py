@@ -15,6 +15,7 @@ Persons become dwellings with a group's household size: dwellings = persons / si
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -80,12 +81,112 @@ class FairnessReport:
     """The groups counted in the share of mutations (housed from social-rental mutations)."""
 
 
-def _figure(results: Sequence[AllocationResult], code: str, name: str) -> Fraction | None:
+def _figures(results: Sequence[AllocationResult], name: str) -> dict[str, Fraction]:
+    """Indicator ``name`` per municipality code: the first group (in ``results`` order) that
+    has it decides, as a linear scan per municipality would. One pass, a dict lookup after."""
+    found: dict[str, Fraction] = {}
     for result in results:
         for muni in result.municipalities:
-            if muni.code == code and name in muni.indicators:
-                return muni.indicators[name]
-    return None
+            if muni.code not in found:
+                value = muni.indicators.get(name)
+                if value is not None:
+                    found[muni.code] = value
+    return found
+
+
+def _sums(burdens: Sequence[Fraction]) -> tuple[int, int, int]:
+    """sum b_i and sum b_i^2 exactly, as (S1, S2, D): sum b_i = S1 / D and
+    sum b_i^2 = S2 / D^2, D the least common multiple of the denominators.
+
+    Pairwise, like a tournament: neighbours are added over their lcm, then the pairs, and
+    so on. Adding the terms one by one makes every step work on the whole, ever longer
+    denominator (quadratic, and what made the read-outs slow); pairwise, the long numbers
+    only meet near the top. Merging (s, q, d) and (s', q', d') with g = gcd(d, d'),
+    a = d' / g, c = d / g: lcm = d a, s a + s' c over it, and q a^2 + q' c^2 over its
+    square (the lcm of the squares is the square of the lcm).
+    """
+    terms = [(b.numerator, b.numerator * b.numerator, b.denominator) for b in burdens]
+    if not terms:
+        return 0, 0, 1
+    while len(terms) > 1:
+        merged = []
+        for k in range(0, len(terms) - 1, 2):
+            (s1, q1, d1), (s2, q2, d2) = terms[k], terms[k + 1]
+            g = math.gcd(d1, d2)
+            a, c = d2 // g, d1 // g
+            merged.append((s1 * a + s2 * c, q1 * a * a + q2 * c * c, d1 * a))
+        if len(terms) % 2:
+            merged.append(terms[-1])
+        terms = merged
+    return terms[0]
+
+
+def _spread(burdens: Sequence[Fraction]) -> tuple[Fraction, tuple[int, int]]:
+    """The exact mean of ``burdens`` and the squared coefficient of variation
+    (population variance / mean^2) as an unreduced (numerator, denominator) pair.
+
+    With S1, S2 and D from :func:`_sums`: mean = S1 / (N D) and
+    variance / mean^2 = (N S2 - S1^2) / S1^2, exactly the fraction that
+    sum((b - mean)^2) / N / mean^2 gives, without a Fraction per step.
+    """
+    count = len(burdens)
+    first, second, denominator = _sums(burdens)
+    mean = Fraction(first, count * denominator)
+    return mean, (count * second - first * first, first * first)
+
+
+CV_DIGITS = 40
+"""Significant digits of the coefficient of variation (a Decimal square root)."""
+
+
+def _quotient(numerator: int, denominator: int, digits: int) -> Decimal:
+    """``Decimal(numerator) / Decimal(denominator)`` with ``digits`` significant digits
+    (half even), the same Decimal, coefficient and exponent, computed in integers.
+
+    Converting long integers to Decimal takes time quadratic in their length; this long
+    division only produces the quotient's few digits. numerator >= 0, denominator > 0.
+    """
+    if numerator == 0:
+        return Decimal(0)
+    # the adjusted exponent: 10^a <= numerator / denominator < 10^(a + 1)
+    a = int((numerator.bit_length() - denominator.bit_length()) * 0.30102999566398120)
+    while numerator * 10 ** max(0, -a) < denominator * 10 ** max(0, a):
+        a -= 1
+    while numerator * 10 ** max(0, -a - 1) >= denominator * 10 ** max(0, a + 1):
+        a += 1
+    shift = digits - 1 - a
+    if shift >= 0:
+        coefficient, remainder = divmod(numerator * 10**shift, denominator)
+        den = denominator
+    else:
+        den = denominator * 10**-shift
+        coefficient, remainder = divmod(numerator, den)
+    exponent = -shift
+    if remainder:
+        twice = 2 * remainder
+        if twice > den or (twice == den and coefficient % 2):
+            coefficient += 1
+            if coefficient == 10**digits:
+                coefficient //= 10
+                exponent += 1
+        return Decimal((0, tuple(map(int, str(coefficient))), exponent))
+    # exact: the exponent closest to the ideal one (0), as decimal division gives it
+    while exponent < 0 and coefficient % 10 == 0:
+        coefficient //= 10
+        exponent += 1
+    return Decimal((0, tuple(map(int, str(coefficient))), exponent))
+
+
+def _cv(squared: tuple[int, int]) -> Decimal:
+    """sqrt(numerator / denominator) to 40 significant digits, as a Decimal.
+
+    The same Decimal as ``(Decimal(n) / Decimal(d)).sqrt()`` at 40 digits: the division
+    is correctly rounded, so the unreduced fraction needs no gcd of its long numbers.
+    """
+    numerator, denominator = squared
+    with localcontext() as ctx:
+        ctx.prec = CV_DIGITS
+        return _quotient(numerator, denominator, CV_DIGITS).sqrt()
 
 
 def fairness_groups(
@@ -101,43 +202,77 @@ def fairness_groups(
     ``mutation_groups`` names the groups housed from social-rental mutations: only their
     dwellings count in the share of mutations. ``None`` (the default) counts every group;
     names that are not among ``groups`` are ignored.
+
+    Linear in the number of municipalities (see ``test_fairness_scaling``): every figure is
+    looked up in a dict built once, and the spread is summed in integers (:func:`_spread`).
     """
     names = sorted(groups)
     from_mutations = names if mutation_groups is None else sorted(set(mutation_groups) & set(names))
+    counted = set(from_mutations)
     results = [groups[name].result for name in names]
     order: dict[str, tuple[str, str]] = {}
     for result in results:
         for muni in result.municipalities:
             order.setdefault(muni.code, (muni.name, muni.subregion))
-    dwellings: dict[str, Fraction] = {code: Fraction(0) for code in order}
-    mutation_dwellings: dict[str, Fraction] = {code: Fraction(0) for code in order}
+    # Fractions built from their numerator and denominator below: one normalisation each
+    # instead of the operators' type checks and two gcds; the values are the same.
+    zero = Fraction(0)
+    dwellings: dict[str, Fraction] = {}
+    mutation_dwellings: dict[str, Fraction] = {}
     for name in names:
         group = groups[name]
+        size = group.household_size
+        in_mutations = name in counted
         for muni in group.result.municipalities:
-            needed = Fraction(muni.allocation) / group.household_size
-            dwellings[muni.code] += needed
-            if name in from_mutations:
-                mutation_dwellings[muni.code] += needed
+            needed = Fraction(muni.allocation * size.denominator, size.numerator)  # n / size
+            code = muni.code
+            dwellings[code] = dwellings[code] + needed if code in dwellings else needed
+            if in_mutations:
+                before = mutation_dwellings.get(code)
+                mutation_dwellings[code] = needed if before is None else before + needed
     urgent = groups.get(urgent_group) if urgent_group else None
     urgent_seats = urgent.result.allocations() if urgent else {}
+    populations = _figures(results, POPULATION)
+    all_mutations = _figures(results, MUTATIONS)
+    threshold_text = decimal_str(100 * mutation_threshold, 1)
 
     rows = []
     warnings = []
+    pct = urgent_fallback_pct
     for code, (muni_name, subregion) in order.items():
-        population = _figure(results, code, POPULATION)
-        mutations = _figure(results, code, MUTATIONS)
-        per_1000 = 1000 * dwellings[code] / population if population else None
-        share = mutation_dwellings[code] / mutations if mutations else None
+        population = populations.get(code)
+        mutations = all_mutations.get(code)
+        needed = dwellings[code]
+        from_mutations_needed = mutation_dwellings.get(code, zero)
+        per_1000 = share = fallback = None
+        if population:  # 1000 * dwellings / population
+            per_1000 = Fraction(
+                1000 * needed.numerator * population.denominator,
+                needed.denominator * population.numerator,
+            )
+        if mutations:  # mutation dwellings / mutations
+            share = Fraction(
+                from_mutations_needed.numerator * mutations.denominator,
+                from_mutations_needed.denominator * mutations.numerator,
+            )
         over = share is not None and share > mutation_threshold
         if over and share is not None:
             warnings.append(
                 f"{code} {muni_name}: the tasks need {decimal_str(100 * share, 1)}% of its yearly "
-                f"mutations (threshold {decimal_str(100 * mutation_threshold, 1)}%)"
+                f"mutations (threshold {threshold_text}%)"
             )
-        if mutations == 0 and mutation_dwellings[code] > 0:
+        if mutations == 0 and from_mutations_needed > 0:
             warnings.append(f"{code} {muni_name}: a task but no yearly mutations")
         seats = urgent_seats.get(code)
-        fallback = urgent_fallback_pct * mutations if (urgent and mutations is not None) else None
+        if urgent and mutations is not None:  # pct * mutations
+            fallback = Fraction(
+                pct.numerator * mutations.numerator, pct.denominator * mutations.denominator
+            )
+        difference = None
+        if fallback is not None and seats is not None:  # seats - fallback
+            difference = Fraction(
+                seats * fallback.denominator - fallback.numerator, fallback.denominator
+            )
         rows.append(
             MunicipalityFairness(
                 code=code,
@@ -145,28 +280,25 @@ def fairness_groups(
                 subregion=subregion,
                 population=population,
                 mutations=mutations,
-                dwellings=dwellings[code],
-                mutation_dwellings=mutation_dwellings[code],
+                dwellings=needed,
+                mutation_dwellings=from_mutations_needed,
                 per_1000=per_1000,
                 share_of_mutations=share,
                 over_threshold=over,
                 urgent_allocation=seats,
                 urgent_fallback=fallback,
-                urgent_difference=None if fallback is None or seats is None else seats - fallback,
+                urgent_difference=difference,
             )
         )
     burdens = [row.per_1000 for row in rows if row.per_1000 is not None]
-    mean = cv = low = high = ratio = None
+    mean = low = high = ratio = None
+    cv: Decimal | None = None
     if burdens:
-        mean = sum(burdens, Fraction(0)) / len(burdens)
+        mean, squared = _spread(burdens)
         low, high = min(burdens), max(burdens)
         ratio = high / low if low > 0 else None
         if mean > 0:
-            variance = sum(((b - mean) ** 2 for b in burdens), Fraction(0)) / len(burdens)
-            squared = variance / (mean * mean)
-            with localcontext() as ctx:
-                ctx.prec = 40
-                cv = (Decimal(squared.numerator) / Decimal(squared.denominator)).sqrt()
+            cv = _cv(squared)
     return FairnessReport(
         groups=tuple(names),
         municipalities=tuple(rows),

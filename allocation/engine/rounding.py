@@ -63,10 +63,15 @@ def _start(method: str, quota: Fraction) -> int:
     raise ValueError(f"unknown rounding method {method!r}")
 
 
+def as_float(value: Fraction) -> float:
+    """float(value), without the detour through ``numbers.Rational.__float__``."""
+    return value.numerator / value.denominator
+
+
 def sort_key(value: Priority) -> tuple[int, float, Fraction]:
     """Exact ordering key with a float in front: float(x) < float(y) implies x < y, so the
     Fraction is only compared when the floats are equal."""
-    return (value[0], float(value[1]), value[1])
+    return (value[0], as_float(value[1]), value[1])
 
 
 def claim_str(method: str, value: Priority | None) -> str | None:
@@ -153,7 +158,7 @@ def apportion(
             up = upper[i]
             if up is None or seats[i] < up:
                 tier, value = claim(method, quotas[i], seats[i])
-                heap.append((-tier, -float(value), -value, tie_rank[i], i))
+                heap.append((-tier, -as_float(value), -value, tie_rank[i], i))
         heapq.heapify(heap)
         for _ in range(missing):
             i = heapq.heappop(heap)[-1]
@@ -161,20 +166,20 @@ def apportion(
             up = upper[i]
             if up is None or seats[i] < up:
                 tier, value = claim(method, quotas[i], seats[i])
-                heapq.heappush(heap, (-tier, -float(value), -value, tie_rank[i], i))
+                heapq.heappush(heap, (-tier, -as_float(value), -value, tie_rank[i], i))
     elif missing < 0:
         held: list[tuple[int, float, Fraction, int, int]] = []
         for i in range(count):
             if seats[i] > lower[i]:
                 tier, value = claim(method, quotas[i], seats[i] - 1)
-                held.append((tier, float(value), value, -tie_rank[i], i))
+                held.append((tier, as_float(value), value, -tie_rank[i], i))
         heapq.heapify(held)
         for _ in range(-missing):
             i = heapq.heappop(held)[-1]
             seats[i] -= 1
             if seats[i] > lower[i]:
                 tier, value = claim(method, quotas[i], seats[i] - 1)
-                heapq.heappush(held, (tier, float(value), value, -tie_rank[i], i))
+                heapq.heappush(held, (tier, as_float(value), value, -tie_rank[i], i))
 
     last: list[Priority | None] = []
     following: list[Priority | None] = []
@@ -276,19 +281,27 @@ def _explain(
 ) -> list[RoundingInfo]:
     count = len(quotas)
     floors = [floor_fraction(q) for q in quotas]
-    remainders = [quotas[i] - floors[i] for i in range(count)]
+    # q - floor(q) over q's own denominator (already in lowest terms)
+    remainders = [
+        Fraction(q.numerator - f * q.denominator, q.denominator)
+        for q, f in zip(quotas, floors, strict=True)
+    ]
+    # Largest first, then the tie-break rank: one sort, descending, on keys without a
+    # negated Fraction (ranks are unique, so the order is total and the same as before).
     if method == "hamilton":
         order = sorted(
-            range(count), key=lambda i: (-float(remainders[i]), -remainders[i], tie_rank[i])
+            range(count),
+            key=lambda i: (as_float(remainders[i]), remainders[i], -tie_rank[i]),
+            reverse=True,
         )
     else:
         lowest: Priority = (-1, Fraction(0))
 
         def by_next(i: int) -> tuple[int, float, Fraction, int]:
             tier, value = following[i] or lowest
-            return (-tier, -float(value), -value, tie_rank[i])
+            return (tier, as_float(value), value, -tie_rank[i])
 
-        order = sorted(range(count), key=by_next)
+        order = sorted(range(count), key=by_next, reverse=True)
     rank = [0] * count
     for position, i in enumerate(order, start=1):
         rank[i] = position
