@@ -4,20 +4,50 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Round, Scenario, ScenarioGroupSetting, ScenarioRun, ScenarioWeight
+from .models import (
+    Round,
+    RoundHalfYear,
+    Scenario,
+    ScenarioGroupSetting,
+    ScenarioRun,
+    ScenarioWeight,
+)
+
+
+class RoundHalfYearInline(admin.TabularInline):
+    """Read-only: the national figures change on the round page (services validate)."""
+
+    model = RoundHalfYear
+    extra = 0
+    can_delete = False
+    fields = ("label", "national_total", "national_population", "estimate")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Round)
 class RoundAdmin(SimpleHistoryAdmin):
     list_display = ["name", "reference_year", "period_start", "period_end", "status"]
     list_filter = ["status"]
+    inlines = [RoundHalfYearInline]
 
 
 class ScenarioGroupSettingInline(admin.TabularInline):
     model = ScenarioGroupSetting
     extra = 0
     can_delete = False
-    fields = ("group", "included", "task_source", "entered_total", "credit_factor", "method")
+    fields = (
+        "group",
+        "included",
+        "mode",
+        "task_source",
+        "entered_total",
+        "entered_total_basis",
+        "credit_factor",
+        "method",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -6,13 +6,17 @@ return. What is stored per group:
 - ``result``: the engine's ``result_to_dict`` (DOMAIN.md 5 output, without its default
   fairness block), byte for byte what ``manage.py allocate`` prints for the same input;
 - ``fairness``: the read-outs with the group's household size, the scenario's mutation
-  threshold and, for urgent cases, the fall-back comparison;
+  threshold and, for urgent cases, the fall-back comparison. One time base (DOMAIN.md 3):
+  the numbers are for the round's whole period, so they are compared with the mutations of
+  the period (yearly mutations times the years); a share of mutations is then the same as
+  per year. Only groups housed from social-rental mutations count in that share;
 - ``sensitivity``: p5/p50/p95 and rank range over Dirichlet draws of the weights (not for
   the statutory method, which has no weights to vary).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,6 +34,7 @@ from allocation.engine import (
     sensitivity,
     sensitivity_to_dict,
 )
+from allocation.engine.types import MUTATIONS
 
 
 @dataclass(frozen=True)
@@ -42,18 +47,62 @@ class ReadOutOptions:
     sensitivity_concentration: Fraction
     sensitivity_seed: int
     urgent_group: str = "urgent"
+    years: int = 1
+    """The number of years of the round's period: the read-outs use period mutations."""
+    mutation_groups: tuple[str, ...] | None = None
+    """The groups housed from social-rental mutations (None: every group)."""
 
     @classmethod
-    def from_settings(cls, scenario: Mapping[str, Any]) -> ReadOutOptions:
-        """From the ``scenario`` part of `allocation.selectors.scenario_settings_dict`."""
+    def from_settings(
+        cls, scenario: Mapping[str, Any], settings: Mapping[str, Any] | None = None
+    ) -> ReadOutOptions:
+        """From the ``scenario`` part of `allocation.selectors.scenario_settings_dict`, and
+        with the whole dict (``settings``) the period's years and the groups housed from
+        mutations."""
         sens = scenario["sensitivity"]
+        years = 1
+        mutation_groups = None
+        if settings is not None:
+            years = max(len(settings["round"].get("years") or ()), 1)
+            mutation_groups = tuple(
+                sorted(
+                    code
+                    for code, group in settings["groups"].items()
+                    if group.get("housed_from_mutations", True)
+                )
+            )
         return cls(
             mutation_threshold=Fraction(scenario["mutation_threshold_pct"]) / 100,
             urgent_fallback=Fraction(scenario["urgent_fallback_pct"]) / 100,
             sensitivity_draws=int(sens["draws"]),
             sensitivity_concentration=Fraction(sens["concentration"]),
             sensitivity_seed=int(sens["seed"]),
+            years=years,
+            mutation_groups=mutation_groups,
         )
+
+    def housed_from_mutations(self, group_code: str) -> bool:
+        return self.mutation_groups is None or group_code in self.mutation_groups
+
+
+def over_period(result: AllocationResult, years: int) -> AllocationResult:
+    """The result with its yearly mutations turned into the mutations of the period.
+
+    The read-outs compare a period's task with mutations: the municipalities' numbers are for
+    the whole period, so the mutations are the yearly figure times the years. The share of
+    mutations is then the share per year, and the fall-back figure is for the period.
+    """
+    if years == 1:
+        return result
+    municipalities = tuple(
+        dataclasses.replace(
+            m, indicators={**m.indicators, MUTATIONS: m.indicators[MUTATIONS] * years}
+        )
+        if MUTATIONS in m.indicators
+        else m
+        for m in result.municipalities
+    )
+    return dataclasses.replace(result, municipalities=municipalities)
 
 
 def _no_floats(value: Any) -> Any:
@@ -81,15 +130,18 @@ def compute_group(
     inp = parse_scenario(dict(scenario))
     result = allocate(inp)
     report = fairness(
-        result,
+        over_period(result, options.years),
         group=group_code,
         household_size=household_size,
         mutation_threshold=options.mutation_threshold,
         urgent=group_code == options.urgent_group,
         urgent_fallback_pct=options.urgent_fallback,
+        from_mutations=options.housed_from_mutations(group_code),
     )
     sens: dict[str, Any] | None = None
-    if inp.method != "statutory" and any(alpha > 0 for alpha in inp.weights.values()):
+    if inp.method not in ("statutory", "local") and any(
+        alpha > 0 for alpha in inp.weights.values()
+    ):
         sens = sensitivity_to_dict(
             sensitivity(
                 inp,
@@ -114,9 +166,13 @@ def overall_fairness(
 ) -> dict[str, Any]:
     """The read-outs over all computed groups together, in dwellings needed."""
     report = fairness_groups(
-        {code: GroupResult(result, size) for code, (result, size) in results.items()},
+        {
+            code: GroupResult(over_period(result, options.years), size)
+            for code, (result, size) in results.items()
+        },
         mutation_threshold=options.mutation_threshold,
         urgent_group=options.urgent_group if options.urgent_group in results else None,
         urgent_fallback_pct=options.urgent_fallback,
+        mutation_groups=options.mutation_groups,
     )
     return fairness_to_dict(report)

@@ -9,17 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DutchDecimalField
 from municipalities.models import Indicator
-from target_groups.models import TargetGroup
+from target_groups.models import AllocationMode, TargetGroup
 
-from .models import RoundingMethod, Scenario, ScenarioGroupSetting, TaskSource
-from .services import DEFAULT_NATIONAL_POPULATION, GroupSettingInput, ScenarioOptions
+from .models import (
+    SPREAD_METHODS,
+    Round,
+    RoundHalfYear,
+    Scenario,
+    ScenarioGroupSetting,
+    TaskSource,
+    TotalBasis,
+)
+from .services import (
+    GroupSettingInput,
+    HalfYearInput,
+    ScenarioOptions,
+    group_default_setting,
+    group_setting_input,
+)
 
 HUNDRED = Decimal(100)
 
@@ -135,16 +149,9 @@ class ScenarioForm(forms.Form):
         required=True,
         label=_("Warning threshold (percentage of yearly mutations)"),
         help_text=_(
-            "Warn when all tasks together need more than this share of a municipality's "
-            "yearly vacated social rental dwellings."
+            "Warn when the tasks of the groups housed from mutations together need more than "
+            "this share of a municipality's yearly vacated social rental dwellings."
         ),
-    )
-    urgent_fallback_pct = _decimal(
-        max_value=HUNDRED,
-        decimal_places=2,
-        required=True,
-        label=_("Fall-back rule for urgent cases (percentage of yearly mutations)"),
-        help_text=_("The fall-back being discussed: 15 percent of the vacated dwellings."),
     )
     sensitivity_draws = forms.IntegerField(
         label=_("Sensitivity: number of draws"),
@@ -180,7 +187,6 @@ class ScenarioForm(forms.Form):
         defaults = ScenarioOptions()
         initial = {
             "mutation_threshold_pct": defaults.mutation_threshold_pct,
-            "urgent_fallback_pct": defaults.urgent_fallback_pct,
             "sensitivity_draws": defaults.sensitivity_draws,
             "sensitivity_concentration": defaults.sensitivity_concentration,
             "sensitivity_seed": defaults.sensitivity_seed,
@@ -190,7 +196,6 @@ class ScenarioForm(forms.Form):
                 "name": scenario.name,
                 "description": scenario.description,
                 "mutation_threshold_pct": scenario.mutation_threshold_pct,
-                "urgent_fallback_pct": scenario.urgent_fallback_pct,
                 "sensitivity_draws": scenario.sensitivity_draws,
                 "sensitivity_concentration": scenario.sensitivity_concentration,
                 "sensitivity_seed": scenario.sensitivity_seed,
@@ -202,7 +207,6 @@ class ScenarioForm(forms.Form):
         data = self.cleaned_data
         return ScenarioOptions(
             mutation_threshold_pct=data["mutation_threshold_pct"],
-            urgent_fallback_pct=data["urgent_fallback_pct"],
             sensitivity_draws=data["sensitivity_draws"],
             sensitivity_concentration=data["sensitivity_concentration"],
             sensitivity_seed=data["sensitivity_seed"],
@@ -222,21 +226,30 @@ _SERVICE_TO_FORM = {
 
 
 class GroupSettingForm(forms.Form):
-    """One target group's settings; prefixed with the group code."""
+    """One target group's settings; prefixed with the group code.
+
+    A new scenario starts from the group's defaults (mode and key, DOMAIN.md 3). Weights,
+    credit, bounds and the rounding method count only when the group is spread.
+    """
 
     included = forms.BooleanField(label=_("Compute this group"), required=False)
+    mode = forms.ChoiceField(
+        label=_("How this group is shared"),
+        choices=AllocationMode.choices,
+        widget=forms.RadioSelect,
+    )
     task_source = forms.ChoiceField(label=_("Regional task"), choices=TaskSource.choices)
     entered_total = _whole(
         label=_("Entered total"),
         help_text=_("Only with an entered total: the task in the group's unit."),
     )
-    national_total = _whole(
-        label=_("National half-year total"),
-        help_text=_("Only for the statutory task: the national number of status holders."),
-    )
-    national_population = _whole(
-        label=_("National population"),
-        help_text=_("Only for the statutory task: population of the Netherlands on 1 January."),
+    entered_total_basis = forms.ChoiceField(
+        label=_("The entered total is"),
+        choices=TotalBasis.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Per year: the task for the period is this number times the years of the round."
+        ),
     )
     credit_factor = _decimal(
         max_value=Decimal(1),
@@ -246,6 +259,11 @@ class GroupSettingForm(forms.Form):
         help_text=_(
             "How much of what a municipality already does counts: 0 = nothing, 1 = all of it."
         ),
+    )
+    effort_indicator = forms.ChoiceField(
+        label=_("Existing effort"),
+        required=False,
+        help_text=_("What counts as what a municipality already does, for the credit."),
     )
     max_credit_pct = _decimal(
         max_value=HUNDRED,
@@ -259,10 +277,14 @@ class GroupSettingForm(forms.Form):
         label=_("Upper bound (percentage of yearly mutations)"),
         help_text=_(
             "A municipality gets at most this share of its yearly vacated social rental "
-            "dwellings (times the household size). Leave empty for no upper bound."
+            "dwellings (times the household size), times the years of the round. Leave empty "
+            "for no upper bound."
         ),
     )
-    method = forms.ChoiceField(label=_("Rounding method"), choices=RoundingMethod.choices)
+    method = forms.ChoiceField(
+        label=_("Rounding method"),
+        choices=[(m.value, m.label) for m in SPREAD_METHODS],
+    )
     two_tier = forms.BooleanField(label=_("Two tiers: sub-regions first"), required=False)
     carry_over = forms.BooleanField(
         label=_("Carry over the backlog of the previous agreed round"), required=False
@@ -283,35 +305,38 @@ class GroupSettingForm(forms.Form):
         kwargs["prefix"] = group.code
         self.group = group
         self.indicators = list(indicators)
+        start = group_setting_input(setting) if setting else group_default_setting(group)
         initial: dict[str, Any] = {
-            "included": True,
-            "task_source": TaskSource.DEMAND,
-            "credit_factor": Decimal(0),
-            "method": RoundingMethod.HAMILTON,
-            "national_population": DEFAULT_NATIONAL_POPULATION,
-            "weight_population": HUNDRED,
+            "included": start.included,
+            "mode": start.mode,
+            "task_source": start.task_source,
+            "entered_total": start.entered_total,
+            "entered_total_basis": start.entered_total_basis,
+            "credit_factor": start.credit_factor,
+            "effort_indicator": start.effort_indicator or "",
+            "max_credit_pct": None
+            if start.max_credit_fraction is None
+            else start.max_credit_fraction * HUNDRED,
+            "upper_bound_pct": start.upper_bound_mutations_pct,
+            "method": start.method,
+            "two_tier": start.two_tier,
+            "carry_over": start.carry_over,
+            "strict_ties": start.strict_ties,
         }
-        if setting is not None:
-            initial = {
-                "included": setting.included,
-                "task_source": setting.task_source,
-                "entered_total": setting.entered_total,
-                "national_total": setting.national_total,
-                "national_population": setting.national_population or DEFAULT_NATIONAL_POPULATION,
-                "credit_factor": setting.credit_factor,
-                "max_credit_pct": None
-                if setting.max_credit_fraction is None
-                else setting.max_credit_fraction * HUNDRED,
-                "upper_bound_pct": setting.upper_bound_mutations_pct,
-                "method": setting.method,
-                "two_tier": setting.two_tier,
-                "carry_over": setting.carry_over,
-                "strict_ties": setting.strict_ties,
-            }
-            for weight in setting.weights.all():
-                initial[f"weight_{weight.indicator.code}"] = weight.weight * HUNDRED
+        weights = start.weights
+        if setting is not None and not weights:
+            weights = group.default_weight_fractions() or {"population": Decimal(1)}
+        for code, weight in weights.items():
+            initial[f"weight_{code}"] = weight * HUNDRED
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        self.fields["mode"].help_text = _("Default for this group: %(mode)s.") % {
+            "mode": AllocationMode(group.allocation_mode).label
+        }
+        effort = cast(forms.ChoiceField, self.fields["effort_indicator"])
+        effort.choices = [("", _("the group's own figure (existing effort)"))] + [
+            (i.code, i.name) for i in self.indicators
+        ]
         for indicator in self.indicators:
             self.fields[f"weight_{indicator.code}"] = _decimal(
                 max_value=HUNDRED,
@@ -330,6 +355,12 @@ class GroupSettingForm(forms.Form):
     def weight_errors(self) -> list[str]:
         return [str(e) for e in self.non_field_errors()]
 
+    @property
+    def overrides_unsuitable(self) -> bool:
+        """True when the form spreads a group that spreading does not suit (for a notice)."""
+        mode = self["mode"].value()
+        return not self.group.spreading_suitable and mode == AllocationMode.SPREAD
+
     def setting_input(self) -> GroupSettingInput:
         data = self.cleaned_data
 
@@ -341,10 +372,10 @@ class GroupSettingForm(forms.Form):
         return GroupSettingInput(
             group_code=self.group.code,
             included=bool(data.get("included")),
+            mode=data["mode"],
             task_source=data["task_source"],
             entered_total=whole("entered_total"),
-            national_total=whole("national_total"),
-            national_population=whole("national_population"),
+            entered_total_basis=data["entered_total_basis"],
             weights={
                 i.code: data[f"weight_{i.code}"] / HUNDRED
                 for i in self.indicators
@@ -352,6 +383,7 @@ class GroupSettingForm(forms.Form):
             },
             credit_factor=data["credit_factor"],
             max_credit_fraction=None if max_credit is None else max_credit / HUNDRED,
+            effort_indicator=data.get("effort_indicator") or None,
             upper_bound_mutations_pct=data.get("upper_bound_pct"),
             method=data["method"],
             two_tier=bool(data.get("two_tier")),
@@ -363,5 +395,105 @@ class GroupSettingForm(forms.Form):
         """Service errors for this group (keys without the group prefix)."""
         for key, messages in errors.items():
             name = _SERVICE_TO_FORM.get(key, key)
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class RoundSettingsForm(forms.Form):
+    """The round's fall-back rule and the national figures of its half-years.
+
+    One row of fields per half-year, named ``<label>-national_total`` and so on.
+    """
+
+    fallback_pct = _decimal(
+        max_value=HUNDRED,
+        decimal_places=2,
+        required=True,
+        label=_("Fall-back rule: percentage of yearly mutations"),
+        help_text=_(
+            "Without regional agreements a municipality would have to give this share of its "
+            "yearly vacated social rental dwellings to statutory urgents (15 in the MRA "
+            "discussions)."
+        ),
+    )
+    statutory_urgent_groups = forms.MultipleChoiceField(
+        label=_("Groups that count as statutory urgents"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "What a municipality agrees for these groups is compared with the fall-back rule."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        round_: Round,
+        groups: Sequence[TargetGroup],
+        half_years: Sequence[RoundHalfYear],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        initial: dict[str, Any] = {
+            "fallback_pct": round_.fallback_pct,
+            "statutory_urgent_groups": [g.code for g in round_.statutory_urgent_groups.all()],
+        }
+        for h in half_years:
+            initial[f"{h.label}-national_total"] = h.national_total
+            initial[f"{h.label}-national_population"] = h.national_population
+            initial[f"{h.label}-estimate"] = h.estimate
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.half_years = list(half_years)
+        chosen = cast(forms.MultipleChoiceField, self.fields["statutory_urgent_groups"])
+        chosen.choices = [(g.code, g.name) for g in groups]
+        for h in self.half_years:
+            self.fields[f"{h.label}-national_total"] = _whole(
+                label=_("National total (vg) in %(label)s") % {"label": h.label}
+            )
+            self.fields[f"{h.label}-national_population"] = _whole(
+                label=_("National population (P_NL) for %(label)s") % {"label": h.label}
+            )
+            self.fields[f"{h.label}-national_population"].required = True
+            self.fields[f"{h.label}-national_population"].error_messages["required"] = _(
+                "Fill in this field."
+            )
+            self.fields[f"{h.label}-estimate"] = forms.BooleanField(
+                label=_("Estimate (not yet published)"), required=False
+            )
+
+    @property
+    def half_year_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "label": h.label,
+                "national_total": self[f"{h.label}-national_total"],
+                "national_population": self[f"{h.label}-national_population"],
+                "estimate": self[f"{h.label}-estimate"],
+            }
+            for h in self.half_years
+        ]
+
+    def half_year_inputs(self) -> list[HalfYearInput]:
+        data = self.cleaned_data
+        result = []
+        for h in self.half_years:
+            total = data.get(f"{h.label}-national_total")
+            result.append(
+                HalfYearInput(
+                    label=h.label,
+                    national_total=None if total is None else int(total),
+                    national_population=int(data[f"{h.label}-national_population"]),
+                    estimate=bool(data.get(f"{h.label}-estimate")),
+                )
+            )
+        return result
+
+    def apply_errors(self, errors: Mapping[str, Sequence[str]]) -> None:
+        for key, messages in errors.items():
+            name = key
+            if key.startswith("halfyear."):
+                _prefix, label, *rest = key.split(".")
+                name = f"{label}-{rest[0]}" if rest else ""
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)

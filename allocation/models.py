@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from target_groups.models import AllocationMode
+
 
 class RoundStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -49,6 +51,24 @@ class Round(models.Model):
         blank=True,
         related_name="+",
     )
+    fallback_pct = models.DecimalField(
+        _("fall-back rule: percentage of yearly mutations"),
+        max_digits=5,
+        decimal_places=2,
+        default=15,
+        help_text=_(
+            "Without regional agreements a municipality would have to give this share of its "
+            "yearly vacated social rental dwellings to statutory urgents (15% in the MRA "
+            "discussions)."
+        ),
+    )
+    statutory_urgent_groups = models.ManyToManyField(
+        "target_groups.TargetGroup",
+        verbose_name=_("groups that count as statutory urgents"),
+        blank=True,
+        related_name="+",
+        help_text=_("What a municipality agreed for these groups is compared with the fall-back."),
+    )
     agreed_run = models.ForeignKey(
         "ScenarioRun",
         verbose_name=_("agreed computation"),
@@ -62,7 +82,7 @@ class Round(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[statutory_urgent_groups])
 
     class Meta:
         ordering = ["-period_start", "name"]
@@ -81,6 +101,10 @@ class Round(models.Model):
                 condition=models.Q(status__in=[s.value for s in RoundStatus]),
                 name="round_status_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(fallback_pct__gt=0, fallback_pct__lte=100),
+                name="round_fallback_pct_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,6 +119,66 @@ class Round(models.Model):
 EDITABLE_ROUND_STATUSES = (RoundStatus.DRAFT, RoundStatus.COLLECTING, RoundStatus.COMPUTING)
 
 
+class RoundHalfYear(models.Model):
+    """The national figures of one half-year of a round's period, for the statutory task.
+
+    Huisvestingswet 2014 art. 28-29: the task of a municipality in a half-year is
+    ceil(vg * p_i / P_NL); the round's statutory task is the sum over its half-years, each
+    rounded by itself. A half-year whose national total is not yet published uses an
+    estimate, marked as such.
+    """
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="half_years"
+    )
+    label = models.CharField(_("half-year"), max_length=7, help_text=_("For example 2026-H1."))
+    national_total = models.PositiveIntegerField(
+        _("national half-year total (vg)"),
+        null=True,
+        blank=True,
+        help_text=_("The number of status holders the Netherlands houses in this half-year."),
+    )
+    national_population = models.PositiveBigIntegerField(
+        _("national population (P_NL)"),
+        help_text=_("Inhabitants of the Netherlands on 1 January of the year before."),
+    )
+    estimate = models.BooleanField(
+        _("estimate"),
+        default=True,
+        help_text=_("The national total is not yet published: this is an estimate."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "label"]
+        verbose_name = _("half-year of a round")
+        verbose_name_plural = _("half-years of a round")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "label"], name="round_half_year_unique"),
+            models.CheckConstraint(
+                condition=models.Q(label__regex=r"^[0-9]{4}-H[12]$"),
+                name="round_half_year_label_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(national_population__gt=0),
+                name="round_half_year_population_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.label}"
+
+    def as_engine_dict(self) -> dict[str, object]:
+        """The half-year as the engine's ``statutory`` list entry (DOMAIN.md 5)."""
+        return {
+            "label": self.label,
+            "national_total": self.national_total,
+            "national_population": self.national_population,
+            "estimate": self.estimate,
+        }
+
+
 class TaskSource(models.TextChoices):
     """Where a group's regional task T comes from."""
 
@@ -103,14 +187,33 @@ class TaskSource(models.TextChoices):
     STATUTORY = "statutory", _("sum of the statutory tasks")
 
 
+class TotalBasis(models.TextChoices):
+    """Whether an entered regional task is a yearly figure or one for the whole period."""
+
+    PER_YEAR = "per_year", _("per year")
+    PERIOD = "period", _("for the whole period")
+
+
 class RoundingMethod(models.TextChoices):
-    """The engine's rounding methods (allocation.engine.METHODS)."""
+    """The engine's rounding methods for a group that is spread (allocation.engine.METHODS).
+
+    ``statutory`` is kept only for settings stored before the allocation mode existed
+    (issue 10); the statutory task is now the mode ``statutory``.
+    """
 
     HAMILTON = "hamilton", _("largest remainder (Hamilton)")
     SAINTE_LAGUE = "sainte-lague", _("Sainte-Laguë")
     DHONDT = "dhondt", _("D'Hondt")
     HUNTINGTON_HILL = "huntington-hill", _("Huntington-Hill")
     STATUTORY = "statutory", _("statutory task (Huisvestingswet 2014, art. 29)")
+
+
+SPREAD_METHODS = (
+    RoundingMethod.HAMILTON,
+    RoundingMethod.SAINTE_LAGUE,
+    RoundingMethod.DHONDT,
+    RoundingMethod.HUNTINGTON_HILL,
+)
 
 
 class RunStatus(models.TextChoices):
@@ -142,6 +245,7 @@ class Scenario(models.Model):
         max_digits=5,
         decimal_places=2,
         default=15,
+        help_text=_("A copy of the round's fall-back percentage; the round's setting decides."),
     )
     sensitivity_draws = models.PositiveIntegerField(
         _("sensitivity: number of draws"), default=10000
@@ -209,15 +313,29 @@ class ScenarioGroupSetting(models.Model):
         related_name="+",
     )
     included = models.BooleanField(_("compute this group"), default=True)
+    mode = models.CharField(
+        _("allocation mode"),
+        max_length=12,
+        choices=AllocationMode.choices,
+        default=AllocationMode.SPREAD,
+    )
     task_source = models.CharField(
         _("regional task"), max_length=12, choices=TaskSource.choices, default=TaskSource.DEMAND
     )
     entered_total = models.PositiveIntegerField(_("entered total"), null=True, blank=True)
-    national_total = models.PositiveIntegerField(
-        _("national half-year total"), null=True, blank=True
+    entered_total_basis = models.CharField(
+        _("the entered total is"),
+        max_length=8,
+        choices=TotalBasis.choices,
+        default=TotalBasis.PERIOD,
     )
-    national_population = models.PositiveBigIntegerField(
-        _("national population"), null=True, blank=True
+    effort_indicator = models.ForeignKey(
+        "municipalities.Indicator",
+        verbose_name=_("existing effort from indicator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     credit_factor = models.DecimalField(
         _("credit factor c"), max_digits=5, decimal_places=4, default=0
@@ -266,12 +384,12 @@ class ScenarioGroupSetting(models.Model):
                 name="scenario_setting_entered_total_given",
             ),
             models.CheckConstraint(
-                condition=~(
-                    models.Q(task_source=TaskSource.STATUTORY)
-                    | models.Q(method=RoundingMethod.STATUTORY)
-                )
-                | models.Q(national_total__isnull=False, national_population__gt=0),
-                name="scenario_setting_statutory_figures_given",
+                condition=models.Q(mode__in=[m.value for m in AllocationMode]),
+                name="scenario_setting_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(entered_total_basis__in=[b.value for b in TotalBasis]),
+                name="scenario_setting_entered_total_basis_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(credit_factor__gte=0, credit_factor__lte=1),

@@ -21,13 +21,15 @@ from django.utils.translation import gettext as _
 from core.models import FigureStatus
 from figures.rounds import RoundInfo
 from municipalities.models import Indicator, MunicipalFigure, Municipality
-from target_groups.models import GroupFigure, TargetGroup
+from target_groups.models import AllocationMode, GroupFigure, TargetGroup
 
 from . import carry_over
+from .engine import fallback_rule, phase_over_years, years_in_period
 from .models import (
     EDITABLE_ROUND_STATUSES,
     FIGURE_LOCKING_STATUSES,
     Round,
+    RoundHalfYear,
     RoundingMethod,
     RoundStatus,
     RunStatus,
@@ -36,6 +38,7 @@ from .models import (
     ScenarioRun,
     ScenarioWeight,
     TaskSource,
+    TotalBasis,
 )
 
 POPULATION = "population"
@@ -100,8 +103,12 @@ def round_list() -> QuerySet[Round]:
     return Round.objects.order_by("-period_start", "name")
 
 
-def round_get(*, pk: int) -> Round:
-    return Round.objects.get(pk=pk)
+def round_get(*, pk: int, with_settings: bool = False) -> Round:
+    """A round; `with_settings` also fetches its half-years and fall-back groups (3 queries)."""
+    qs = Round.objects.all()
+    if with_settings:
+        qs = qs.prefetch_related("half_years", "statutory_urgent_groups")
+    return qs.get(pk=pk)
 
 
 def round_is_editable(round_: Round) -> bool:
@@ -134,16 +141,23 @@ def scenarios_of_round(*, round_: Round) -> list[dict[str, Any]]:
 
 
 def _settings_queryset() -> QuerySet[ScenarioGroupSetting]:
-    return ScenarioGroupSetting.objects.select_related("group").prefetch_related(
+    return ScenarioGroupSetting.objects.select_related(
+        "group", "effort_indicator"
+    ).prefetch_related(
         Prefetch("weights", queryset=ScenarioWeight.objects.select_related("indicator"))
     )
 
 
 def scenario_get(*, pk: int) -> Scenario:
-    """A scenario with its round, group settings and weights (3 queries)."""
+    """A scenario with its round (half-years, fall-back groups), group settings and weights
+    (5 queries)."""
     return (
         Scenario.objects.select_related("round", "created_by")
-        .prefetch_related(Prefetch("settings", queryset=_settings_queryset()))
+        .prefetch_related(
+            Prefetch("settings", queryset=_settings_queryset()),
+            "round__half_years",
+            "round__statutory_urgent_groups",
+        )
         .get(pk=pk)
     )
 
@@ -195,21 +209,31 @@ def _dec(value: Decimal | None) -> str | None:
 
 
 def group_settings_dict(setting: ScenarioGroupSetting) -> dict[str, Any]:
-    """One group's settings as canonical JSON values (decimals as strings)."""
+    """One group's settings as canonical JSON values (decimals as strings).
+
+    Besides what the scenario chose, the group's own maatwerk attributes at this moment are
+    kept (default mode, whether spreading suits it, whether it is housed from mutations), so
+    that a run's warnings and read-outs do not change when the group is edited later.
+    """
     group = setting.group
-    weights = sorted(setting.weights.all(), key=lambda w: w.indicator.code)
+    spread = setting.mode == AllocationMode.SPREAD
+    weights = sorted(setting.weights.all(), key=lambda w: w.indicator.code) if spread else []
     return {
         "name": group.name_nl,
         "unit": group.unit,
         "household_size": str(group.household_size),
+        "default_mode": group.allocation_mode,
+        "spreading_suitable": group.spreading_suitable,
+        "housed_from_mutations": group.housed_from_mutations,
         "included": setting.included,
+        "mode": setting.mode,
         "task_source": setting.task_source,
         "entered_total": setting.entered_total,
-        "national_total": setting.national_total,
-        "national_population": setting.national_population,
+        "entered_total_basis": setting.entered_total_basis,
         "weights": {w.indicator.code: str(w.weight) for w in weights},
         "credit_factor": str(setting.credit_factor),
         "max_credit_fraction": _dec(setting.max_credit_fraction),
+        "effort_indicator": setting.effort_indicator.code if setting.effort_indicator else None,
         "upper_bound_mutations_pct": _dec(setting.upper_bound_mutations_pct),
         "method": setting.method,
         "two_tier": setting.two_tier,
@@ -218,24 +242,51 @@ def group_settings_dict(setting: ScenarioGroupSetting) -> dict[str, Any]:
     }
 
 
+def round_years(round_: Round) -> tuple[int, ...]:
+    """The calendar years of the round's period (whole years; at least its first year)."""
+    return tuple(years_in_period(round_.period_start, round_.period_end)) or (
+        round_.period_start.year,
+    )
+
+
+def round_half_years(round_: Round) -> list[RoundHalfYear]:
+    """The half-years of the round with their national figures (uses a prefetch if any)."""
+    return sorted(round_.half_years.all(), key=lambda h: h.label)
+
+
+def round_fallback_groups(round_: Round) -> list[TargetGroup]:
+    """The groups that count as statutory urgents in this round (uses a prefetch if any)."""
+    return sorted(round_.statutory_urgent_groups.all(), key=lambda g: (g.position, g.code))
+
+
+def round_settings_dict(round_: Round) -> dict[str, Any]:
+    """The round's part of a computation's settings: period, time base and fall-back rule."""
+    return {
+        "id": round_.pk,
+        "name": round_.name,
+        "reference_year": round_.reference_year,
+        "period_start": round_.period_start.isoformat(),
+        "period_end": round_.period_end.isoformat(),
+        "version": round_.version,
+        "years": list(round_years(round_)),
+        "half_years": [h.as_engine_dict() for h in round_half_years(round_)],
+        "fallback": {
+            "pct": str(round_.fallback_pct),
+            "groups": [g.code for g in round_fallback_groups(round_)],
+        },
+    }
+
+
 def scenario_settings_dict(scenario: Scenario) -> dict[str, Any]:
     """Everything the user chose for this computation, as canonical JSON values."""
-    round_ = scenario.round
     return {
-        "round": {
-            "id": round_.pk,
-            "name": round_.name,
-            "reference_year": round_.reference_year,
-            "period_start": round_.period_start.isoformat(),
-            "period_end": round_.period_end.isoformat(),
-            "version": round_.version,
-        },
+        "round": round_settings_dict(scenario.round),
         "scenario": {
             "id": scenario.pk,
             "name": scenario.name,
             "description": scenario.description,
             "mutation_threshold_pct": str(scenario.mutation_threshold_pct),
-            "urgent_fallback_pct": str(scenario.urgent_fallback_pct),
+            "urgent_fallback_pct": str(scenario.round.fallback_pct),
             "sensitivity": {
                 "draws": scenario.sensitivity_draws,
                 "concentration": str(scenario.sensitivity_concentration),
@@ -302,6 +353,96 @@ def statutory_task(population: Decimal, national_total: int, national_population
     return math.ceil(Fraction(national_total) * Fraction(population) / national_population)
 
 
+def _missing_indicator_error(
+    *,
+    group_code: str,
+    group_name: str,
+    code: str,
+    missing: Sequence[str],
+    indicator_names: Mapping[str, str],
+    reference_year: int,
+) -> RunInputError:
+    return RunInputError(
+        _(
+            "Target group %(group)s: there is no confirmed figure for %(indicator)s of "
+            "%(year)s for %(municipalities)s. Have it confirmed, or choose other weights."
+        )
+        % {
+            "group": group_name,
+            "indicator": indicator_names.get(code, code),
+            "year": reference_year,
+            "municipalities": ", ".join(missing),
+        },
+        group=group_code,
+        field=f"indicators.{code}",
+    )
+
+
+def _check_half_years(
+    half_years: Sequence[Mapping[str, Any]], *, group_code: str, group_name: str
+) -> list[dict[str, Any]]:
+    """The round's half-years as the engine's list; RunInputError when one is not usable."""
+    if not half_years:
+        raise RunInputError(
+            _(
+                "Target group %(group)s: the statutory task is the sum over the half-years of "
+                "the round's period, but the period holds no whole half-year. Check the period "
+                "of the round."
+            )
+            % {"group": group_name},
+            group=group_code,
+            field="statutory",
+        )
+    missing = [h["label"] for h in half_years if h.get("national_total") is None]
+    if missing:
+        raise RunInputError(
+            _(
+                "Target group %(group)s: the national half-year total (vg) is missing for "
+                "%(labels)s. Enter it on the round page; mark it as an estimate when it is not "
+                "yet published."
+            )
+            % {"group": group_name, "labels": ", ".join(missing)},
+            group=group_code,
+            field="statutory",
+        )
+    return [
+        {
+            "label": h["label"],
+            "national_total": int(h["national_total"]),
+            "national_population": int(h["national_population"]),
+            "estimate": bool(h.get("estimate", False)),
+        }
+        for h in half_years
+    ]
+
+
+def statutory_period_task(population: Decimal, half_years: Sequence[Mapping[str, Any]]) -> int:
+    """The statutory task over a period: the sum of the half-years, each rounded up by itself."""
+    return sum(
+        statutory_task(population, int(h["national_total"]), int(h["national_population"]))
+        for h in half_years
+    )
+
+
+def _backlog(
+    m: MunicipalityData, settings: Mapping[str, Any], backlog_source: str | None, missing: list[str]
+) -> int:
+    if not (settings["carry_over"] and backlog_source is not None):
+        return 0
+    if m.agreed is None or m.realised is None:
+        missing.append(m.code)
+        return 0
+    return m.agreed - m.realised
+
+
+def setting_mode(settings: Mapping[str, Any]) -> str:
+    """The allocation mode of a group's settings (settings stored before issue 10 used the
+    rounding method ``statutory`` for the statutory task)."""
+    if settings.get("method") == RoundingMethod.STATUTORY:
+        return AllocationMode.STATUTORY
+    return str(settings.get("mode") or AllocationMode.SPREAD)
+
+
 def group_scenario(
     *,
     group_code: str,
@@ -313,73 +454,90 @@ def group_scenario(
     description: str,
     reference_year: int,
     backlog_source: str | None,
+    years: int = 1,
+    half_years: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Build one group's engine scenario (DOMAIN.md 5) and its provenance. Pure.
 
-    `settings` is `group_settings_dict`. Raises RunInputError (Dutch) when a figure the
-    settings need is missing.
+    `settings` is `group_settings_dict`. One time base (DOMAIN.md 3): `years` is the number
+    of years of the round's period and `half_years` its half-years with the national figures
+    (`RoundHalfYear.as_engine_dict`). Demand and mutations are yearly figures; everything the
+    scenario asks for is for the whole period:
+
+    - ``spread``: the task T is the yearly demand times the years, an entered total per year
+      times the years (or as entered for the period), or the sum of the statutory tasks over
+      the half-years; an upper bound in mutations is that share of the yearly mutations
+      times the household size times the years.
+    - ``local``: every municipality gets its own yearly demand times the years.
+    - ``statutory``: every municipality gets the sum over the half-years of
+      ceil(vg * p_i / P_NL), each half-year rounded by itself (the engine's list form).
+
+    Raises RunInputError (Dutch) when a figure the settings need is missing.
     """
-    weights: dict[str, str] = dict(settings["weights"])
-    method = settings["method"]
-    statutory_needed = (
-        method == RoundingMethod.STATUTORY or settings["task_source"] == TaskSource.STATUTORY
+    mode = setting_mode(settings)
+    if years < 1:
+        raise ValueError("years must be at least 1")
+    statutory_needed = mode == AllocationMode.STATUTORY or (
+        mode == AllocationMode.SPREAD and settings["task_source"] == TaskSource.STATUTORY
     )
-    upper_pct = settings["upper_bound_mutations_pct"]
+    spread = mode == AllocationMode.SPREAD
+    weights: dict[str, str] = dict(settings["weights"]) if spread else {}
+    upper_pct = settings["upper_bound_mutations_pct"] if spread else None
+    effort_indicator = settings.get("effort_indicator") if spread else None
     needed = set(weights)
     if statutory_needed:
         needed.add(POPULATION)
     if upper_pct is not None:
         needed.add(MUTATIONS)
+    if effort_indicator:
+        needed.add(effort_indicator)
 
     for code in sorted(needed):
         missing = [m.name for m in municipalities if code not in m.indicators]
         if missing:
-            raise RunInputError(
-                _(
-                    "Target group %(group)s: there is no confirmed figure for %(indicator)s of "
-                    "%(year)s for %(municipalities)s. Have it confirmed, or choose other weights."
-                )
-                % {
-                    "group": group_name,
-                    "indicator": indicator_names.get(code, code),
-                    "year": reference_year,
-                    "municipalities": ", ".join(missing),
-                },
-                group=group_code,
-                field=f"indicators.{code}",
+            raise _missing_indicator_error(
+                group_code=group_code,
+                group_name=group_name,
+                code=code,
+                missing=missing,
+                indicator_names=indicator_names,
+                reference_year=reference_year,
             )
 
-    statutory_params = None
-    if statutory_needed:
-        statutory_params = {
-            "national_total": settings["national_total"],
-            "national_population": settings["national_population"],
-        }
+    statutory_list = (
+        _check_half_years(half_years, group_code=group_code, group_name=group_name)
+        if statutory_needed
+        else None
+    )
 
-    source = settings["task_source"]
+    source = settings["task_source"] if spread else mode
+    basis = settings.get("entered_total_basis") or TotalBasis.PERIOD
     demand_missing: list[str] = []
-    if source == TaskSource.ENTERED:
-        total = int(settings["entered_total"])
-    elif source == TaskSource.DEMAND:
-        total = 0
-        for m in municipalities:
-            if m.demand is None:
-                demand_missing.append(m.code)
-            else:
-                total += m.demand
-    else:
-        assert statutory_params is not None  # noqa: S101 - statutory_needed is true here
+    demand_per_year = 0
+    demands: dict[str, int] = {}
+    for m in municipalities:
+        if m.demand is None:
+            demand_missing.append(m.code)
+        else:
+            demand_per_year += m.demand
+        demands[m.code] = (m.demand or 0) * years
+
+    if mode == AllocationMode.LOCAL:
+        total: int | None = sum(demands.values())
+    elif statutory_list is not None:
         total = sum(
-            statutory_task(
-                m.indicators[POPULATION],
-                statutory_params["national_total"],
-                statutory_params["national_population"],
-            )
-            for m in municipalities
+            statutory_period_task(m.indicators[POPULATION], statutory_list) for m in municipalities
         )
+    elif source == TaskSource.ENTERED:
+        entered = int(settings["entered_total"])
+        total = entered * years if basis == TotalBasis.PER_YEAR else entered
+    else:
+        total = demand_per_year * years
+    if not (mode == AllocationMode.LOCAL or source == TaskSource.DEMAND):
+        demand_missing = []  # only a task built from demand misses a demand figure
 
     # Keep the indicators the model and the read-outs use: the weighted ones, population
-    # (per 1,000, statutory) and mutations (bounds, share of mutations).
+    # (per 1,000, statutory), mutations (bounds, share of mutations) and the effort indicator.
     keep = needed | {POPULATION, MUTATIONS}
     rows = []
     backlog_missing: list[str] = []
@@ -389,48 +547,65 @@ def group_scenario(
             with localcontext() as ctx:
                 ctx.prec = 60
                 upper = _exact_str(
-                    Decimal(upper_pct) / 100 * m.indicators[MUTATIONS] * household_size
+                    Decimal(upper_pct) / 100 * m.indicators[MUTATIONS] * household_size * years
                 )
-        backlog = 0
-        if settings["carry_over"] and backlog_source is not None:
-            if m.agreed is None or m.realised is None:
-                backlog_missing.append(m.code)
-            else:
-                backlog = m.agreed - m.realised
-        rows.append(
-            {
-                "code": m.code,
-                "name": m.name,
-                "subregion": m.subregion,
-                "indicators": {k: _number(v) for k, v in sorted(m.indicators.items()) if k in keep},
-                "existing_effort": m.existing_effort or 0,
-                "lower": None,
-                "upper": upper,
-                "backlog": backlog,
-            }
-        )
+        if not spread:
+            effort: int | str = 0
+        elif effort_indicator:
+            effort = _number(m.indicators[effort_indicator])
+        else:
+            effort = m.existing_effort or 0
+        row: dict[str, Any] = {
+            "code": m.code,
+            "name": m.name,
+            "subregion": m.subregion,
+            "indicators": {k: _number(v) for k, v in sorted(m.indicators.items()) if k in keep},
+            "existing_effort": effort,
+            "lower": None,
+            "upper": upper,
+            "backlog": _backlog(m, settings, backlog_source, backlog_missing),
+        }
+        if mode == AllocationMode.LOCAL:
+            row["demand"] = demands[m.code]
+        rows.append(row)
+    if mode == AllocationMode.LOCAL:
+        method = "local"
+    elif mode == AllocationMode.STATUTORY:
+        method = "statutory"
+    else:
+        method = settings["method"]
     scenario = {
         "description": description,
         "total": total,
         "method": method,
-        "two_tier": settings["two_tier"],
-        "strict_ties": settings["strict_ties"],
+        "two_tier": settings["two_tier"] if spread else False,
+        "strict_ties": settings["strict_ties"] if spread else False,
         "weights": weights,
-        "credit_factor": settings["credit_factor"],
-        "max_credit_fraction": settings["max_credit_fraction"],
-        "statutory": statutory_params if method == RoundingMethod.STATUTORY else None,
+        "credit_factor": settings["credit_factor"] if spread else "0",
+        "max_credit_fraction": settings["max_credit_fraction"] if spread else None,
+        "statutory": statutory_list if mode == AllocationMode.STATUTORY else None,
         "household_size": str(household_size),
         "municipalities": rows,
     }
     provenance = {
         "reference_year": reference_year,
+        "mode": mode,
+        "years": years,
         "task_source": source,
+        "entered_total_basis": basis if source == TaskSource.ENTERED else None,
+        "demand_per_year": demand_per_year,
         "total": total,
         "demand_missing": demand_missing,
+        "half_years": statutory_list or [],
+        "effort_indicator": effort_indicator or None,
         "upper_bound": (
             None
             if upper_pct is None
-            else {"mutations_pct": upper_pct, "household_size": str(household_size)}
+            else {
+                "mutations_pct": upper_pct,
+                "household_size": str(household_size),
+                "years": years,
+            }
         ),
         "carry_over": settings["carry_over"],
         "backlog_source": backlog_source if settings["carry_over"] else None,
@@ -501,6 +676,8 @@ def run_inputs_build(*, scenario: Scenario) -> RunInputs:
         else f"{previous.name} (computation {previous.agreed_run_id})"
     )
 
+    years = len(settings["round"]["years"])
+    half_years = settings["round"]["half_years"]
     groups = []
     for setting in included:
         group = setting.group
@@ -530,8 +707,12 @@ def run_inputs_build(*, scenario: Scenario) -> RunInputs:
             description=f"{round_.name} · {scenario.name} · {group.name_nl}",
             reference_year=year,
             backlog_source=backlog_source if group.code in agreed else None,
+            years=years,
+            half_years=half_years,
         )
         used = set(scenario_dict["weights"]) | {POPULATION, MUTATIONS}
+        if provenance["effort_indicator"]:
+            used.add(provenance["effort_indicator"])
         provenance["illustrative"] = sorted(used & illustrative) + (
             ["target_group_figures"] if group.pk in illustrative_groups else []
         )
@@ -562,22 +743,68 @@ def _percentile_row(sens: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]
     return {row["code"]: row for row in sens["municipalities"]}
 
 
+def run_years(run: ScenarioRun) -> tuple[int, ...]:
+    """The years of the run's round period, as its settings recorded them."""
+    stored = (run.scenario_settings or {}).get("round", {})
+    if stored.get("years"):
+        return tuple(int(y) for y in stored["years"])
+    return round_years(run.scenario.round)
+
+
+def mode_label(mode: str) -> str:
+    """The allocation mode in plain words of the interface language (Dutch on pages):
+    "verdeeld met sleutel", "eigen vraag (waar de vraag ontstaat)", "wettelijke taakstelling".
+    Also takes the engine's method names ``local`` and ``statutory``; any other method is a
+    way to spread."""
+    if mode in AllocationMode.values:
+        return str(AllocationMode(mode).label)
+    return str(AllocationMode.SPREAD.label)
+
+
+def phase(total: int, years: int) -> list[int]:
+    """A period total phased over the years: even split, largest remainder (the remainder to
+    the earliest years), sum exact (`allocation.engine.phase_over_years`). Negative totals
+    (a surplus) are phased by their size, with the sign kept."""
+    if total < 0:
+        return [-n for n in phase_over_years(-total, years)]
+    return phase_over_years(total, years)
+
+
+def _per_year_totals(allocations: Sequence[Mapping[str, Any]], years: int) -> list[int]:
+    sums = [0] * years
+    for a in allocations:
+        for index, n in enumerate(phase(int(a["total_with_backlog"]), years)):
+            sums[index] += n
+    return sums
+
+
 def run_overview(run: ScenarioRun, groups: Mapping[str, TargetGroup]) -> list[dict[str, Any]]:
-    """Per group of a succeeded run: the totals and counts the overview table shows."""
+    """Per group of a succeeded run: the totals and counts the overview table shows, with
+    the mode of allocation and the region's task phased per year."""
     rows = []
+    years = run_years(run)
+    settings_groups = (run.scenario_settings or {}).get("groups", {})
+    warnings = {w.group: w for w in maatwerk_warnings(run)}
     for code, data in (run.results or {}).get("groups", {}).items():
         result = data["result"]
+        mode = setting_mode(settings_groups.get(code, {"method": result["method"]}))
         rows.append(
             {
                 "code": code,
                 "group": groups.get(code),
-                "name": (run.scenario_settings or {}).get("groups", {}).get(code, {}).get("name")
-                or code,
+                "name": settings_groups.get(code, {}).get("name") or code,
+                "mode": mode,
+                "mode_label": mode_label(mode),
                 "total": result["total"],
                 "allocated_total": result["allocated_total"],
+                "with_backlog": sum(int(a["total_with_backlog"]) for a in result["allocations"]),
+                "per_year": list(
+                    zip(years, _per_year_totals(result["allocations"], len(years)), strict=True)
+                ),
                 "method": result["method"],
                 "two_tier": result["two_tier"],
                 "warnings": len(result["warnings"]) + len(data["fairness"]["warnings"]),
+                "maatwerk_warning": warnings.get(code),
                 "ties": len(result["ties"]),
             }
         )
@@ -608,6 +835,7 @@ def run_group_view(run: ScenarioRun, code: str) -> dict[str, Any] | None:
     ]
     scale = max([*spread, 0.05])
     rows = []
+    years = run_years(run)
     population_of: dict[str, Decimal] = {}
     for a in result["allocations"]:
         steps = a["steps"]
@@ -631,6 +859,15 @@ def run_group_view(run: ScenarioRun, code: str) -> dict[str, Any] | None:
                 "name": a["name"],
                 "subregion": a["subregion"],
                 "quota": a["quota"],
+                "per_year": phase(int(a["total_with_backlog"]), len(years)),
+                "years_phased": list(
+                    zip(years, phase(int(a["total_with_backlog"]), len(years)), strict=True)
+                ),
+                "demand_per_year": (
+                    int(a["steps"]["local"]["demand"]) // len(years)
+                    if "local" in a["steps"]
+                    else None
+                ),
                 "allocation": a["allocation"],
                 "backlog": a["backlog"],
                 "total_with_backlog": a["total_with_backlog"],
@@ -680,8 +917,18 @@ def run_group_view(run: ScenarioRun, code: str) -> dict[str, Any] | None:
     ]
     provenance = inputs.get("provenance", {})
     settings = (run.scenario_settings or {}).get("groups", {}).get(code, {})
+    mode = setting_mode(settings or {"method": result["method"]})
     return {
         "code": code,
+        "mode": mode,
+        "mode_label": mode_label(mode),
+        "years": years,
+        "year_count": len(years),
+        "per_year_totals": list(
+            zip(years, _per_year_totals(result["allocations"], len(years)), strict=True)
+        ),
+        "with_backlog": sum(int(a["total_with_backlog"]) for a in result["allocations"]),
+        "maatwerk_warnings": [w for w in maatwerk_warnings(run) if w.group == code],
         "settings": settings,
         "provenance": provenance,
         "demand_missing": _names(provenance.get("demand_missing", []), name_of),
@@ -708,7 +955,8 @@ def run_group_input(run: ScenarioRun, code: str) -> dict[str, Any] | None:
 
 
 def run_overall_view(run: ScenarioRun) -> dict[str, Any] | None:
-    """The read-outs over all groups together, with municipality names (no queries)."""
+    """The read-outs over all groups together, with municipality names (no queries), the
+    dwellings from mutations per year and the municipalities above the threshold."""
     results = run.results or {}
     overall = results.get("overall")
     if not overall:
@@ -717,15 +965,33 @@ def run_overall_view(run: ScenarioRun) -> dict[str, Any] | None:
     for data in results.get("groups", {}).values():
         for a in data["result"]["allocations"]:
             names.setdefault(a["code"], (a["name"], a["subregion"]))
+    years = len(run_years(run))
     rows = [
         {
             **row,
             "name": names.get(row["code"], (row["code"], ""))[0],
             "subregion": names.get(row["code"], ("", ""))[1],
+            "mutation_dwellings_per_year": (
+                None
+                if row.get("mutation_dwellings") is None
+                else Decimal(row["mutation_dwellings"]) / years
+            ),
         }
         for row in overall["municipalities"]
     ]
-    return {**overall, "rows": rows}
+    over = [row["name"] for row in rows if row["over_threshold"]]
+    no_mutations = [
+        row["name"]
+        for row in rows
+        if row["share_of_mutations"] is None and Decimal(row.get("mutation_dwellings") or 0) > 0
+    ]
+    return {
+        **overall,
+        "rows": rows,
+        "over_count": len(over),
+        "over_names": sorted(over),
+        "no_mutations_names": sorted(no_mutations),
+    }
 
 
 def run_settings_changed(run: ScenarioRun) -> bool:
@@ -734,3 +1000,287 @@ def run_settings_changed(run: ScenarioRun) -> bool:
         return False
     current = scenario_settings_dict(scenario_get(pk=run.scenario_id))
     return bool(current != run.scenario_settings)
+
+
+# --- maatwerk warnings ------------------------------------------------------------------
+
+MAATWERK_SPREAD_NOT_SUITABLE = "spread_not_suitable"
+"""A group that spreading does not suit is spread with a key anyway."""
+MAATWERK_STATUTORY_OVERRIDDEN = "statutory_overridden"
+"""A group whose task is set by law is computed another way."""
+
+
+@dataclass(frozen=True)
+class MaatwerkWarning:
+    """A warning about a group's allocation mode (DOMAIN.md 3, maatwerk). The code is stable
+    (for tests, exports and the API); the message is in the active language (Dutch on pages).
+    """
+
+    code: str
+    group: str
+    group_name: str
+    mode: str
+    default_mode: str
+
+    @property
+    def message(self) -> str:
+        values = {
+            "group": self.group_name,
+            "mode": mode_label(self.mode),
+            "default": mode_label(self.default_mode),
+        }
+        if self.code == MAATWERK_SPREAD_NOT_SUITABLE:
+            return (
+                _(
+                    "%(group)s: spreading suits this group less, yet this scenario shares it with "
+                    "a key (%(mode)s) instead of %(default)s. Choose this on purpose and explain "
+                    "why in the agreement."
+                )
+                % values
+            )
+        return (
+            _(
+                "%(group)s: the task is set by law (Huisvestingswet 2014, articles 28 and 29), "
+                "yet this scenario computes it as %(mode)s. The statutory task still applies."
+            )
+            % values
+        )
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _maatwerk_warning(
+    *, code: str, name: str, mode: str, default_mode: str, suitable: bool
+) -> MaatwerkWarning | None:
+    if mode == AllocationMode.SPREAD and not suitable:
+        return MaatwerkWarning(MAATWERK_SPREAD_NOT_SUITABLE, code, name, mode, default_mode)
+    if default_mode == AllocationMode.STATUTORY and mode != AllocationMode.STATUTORY:
+        return MaatwerkWarning(MAATWERK_STATUTORY_OVERRIDDEN, code, name, mode, default_mode)
+    return None
+
+
+def maatwerk_warnings(obj: Scenario | ScenarioRun) -> list[MaatwerkWarning]:
+    """The maatwerk warnings of a scenario (its settings now) or of a computation (the
+    settings it was computed with), one per included group at most, in group order.
+
+    A group that spreading does not suit but is spread with a key gets
+    ``spread_not_suitable``; a group whose default is the statutory task but is computed
+    another way gets ``statutory_overridden``. The review page, the PDF and the exports show
+    the same warnings (a scenario may override; the override is visible everywhere).
+    """
+    found: list[MaatwerkWarning | None] = []
+    if isinstance(obj, Scenario):
+        for setting in scenario_settings(obj):
+            if not setting.included:
+                continue
+            group = setting.group
+            mode = (
+                AllocationMode.STATUTORY
+                if setting.method == RoundingMethod.STATUTORY
+                else (setting.mode)
+            )
+            found.append(
+                _maatwerk_warning(
+                    code=group.code,
+                    name=group.name,
+                    mode=mode,
+                    default_mode=group.allocation_mode,
+                    suitable=group.spreading_suitable,
+                )
+            )
+        return [w for w in found if w is not None]
+    groups = (obj.scenario_settings or {}).get("groups", {})
+    legacy = [code for code, g in groups.items() if "spreading_suitable" not in g]
+    current = {g.code: g for g in TargetGroup.objects.filter(code__in=legacy)} if legacy else {}
+    order = list((obj.results or {}).get("groups", {})) or list(groups)
+    for code in order:
+        g = groups.get(code)
+        if g is None or not g.get("included", True):
+            continue
+        target = current.get(code)
+        suitable = g.get("spreading_suitable", target.spreading_suitable if target else True)
+        default_mode = g.get(
+            "default_mode", target.allocation_mode if target else AllocationMode.SPREAD
+        )
+        found.append(
+            _maatwerk_warning(
+                code=code,
+                name=(target.name if target else None) or g.get("name") or code,
+                mode=setting_mode(g),
+                default_mode=default_mode,
+                suitable=suitable,
+            )
+        )
+    return [w for w in found if w is not None]
+
+
+# --- the fall-back rule -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FallbackLine:
+    """One municipality under the fall-back rule, all numbers per year (in dwellings)."""
+
+    code: str
+    name: str
+    subregion: str
+    mutations: Fraction | None
+    """Yearly mutations (vacated social rental dwellings per year); None when unknown."""
+    fallback: Fraction | None
+    """pct x yearly mutations: what the fall-back rule would ask per year."""
+    fallback_whole: int | None
+    agreed_per_year: tuple[Fraction, ...]
+    """Per year of the period: dwellings for the groups that count as statutory urgents."""
+    difference_per_year: tuple[Fraction | None, ...]
+    """agreed - fallback per year (0 or more: the agreement gives at least the fall-back)."""
+
+    @property
+    def meets(self) -> bool | None:
+        if self.fallback is None:
+            return None
+        return all(d is not None and d >= 0 for d in self.difference_per_year)
+
+    def year(self, index: int) -> tuple[Fraction, Fraction | None]:
+        """(agreed, difference) in the year at `index` of the period."""
+        return self.agreed_per_year[index], self.difference_per_year[index]
+
+    @property
+    def years_zipped(self) -> list[tuple[Fraction, Fraction | None]]:
+        """(agreed, difference) per year of the period, in order."""
+        return list(zip(self.agreed_per_year, self.difference_per_year, strict=True))
+
+
+@dataclass(frozen=True)
+class FallbackComparison:
+    """The fall-back rule against a computation or an adopted agreement (DOMAIN.md 3).
+
+    The fall-back figure is ``pct`` of each municipality's yearly mutations; it is compared,
+    per year of the period, with what the municipality agreed for the groups that count as
+    statutory urgents in the round, converted to dwellings with each group's household size.
+    """
+
+    pct: Fraction
+    groups: tuple[tuple[str, str], ...]
+    """(code, Dutch name) of the groups that count as statutory urgents and were computed."""
+    missing_groups: tuple[tuple[str, str], ...]
+    """Groups that count as statutory urgents but are not in the computation."""
+    years: tuple[int, ...]
+    lines: tuple[FallbackLine, ...]
+
+    def line(self, code: str) -> FallbackLine | None:
+        return next((line for line in self.lines if line.code == code), None)
+
+    @property
+    def group_names(self) -> list[str]:
+        return [name for _code, name in self.groups]
+
+    @property
+    def missing_group_names(self) -> list[str]:
+        return [name for _code, name in self.missing_groups]
+
+    @property
+    def below(self) -> list[FallbackLine]:
+        """The municipalities whose agreement gives less than the fall-back in some year."""
+        return [line for line in self.lines if line.meets is False]
+
+
+def _run_mutations(run: ScenarioRun) -> dict[str, Fraction]:
+    """Yearly mutations per municipality as the computation used them (its stored inputs)."""
+    for entry in (run.inputs or {}).values():
+        found = {}
+        for m in entry["scenario"]["municipalities"]:
+            value = (m.get("indicators") or {}).get(MUTATIONS)
+            if value is not None:
+                found[m["code"]] = Fraction(str(value))
+        if found:
+            return found
+    return {}
+
+
+def fallback_comparison(
+    run: ScenarioRun, *, agreed: Mapping[str, Mapping[str, Sequence[int]]] | None = None
+) -> FallbackComparison | None:
+    """The fall-back rule against a computation (no queries beyond the run's group names).
+
+    Without `agreed` the computation's own numbers count (each municipality's task including
+    backlog, phased over the years). For an adopted round pass the agreed numbers per year
+    (`agreements.selectors.agreed_result`: ``{group: {cbs_code: line.per_year}}``), so that
+    accepted transfers count. The percentage and the groups are the round's settings as the
+    computation recorded them. None when the run has no results.
+    """
+    if not run.results:
+        return None
+    settings = run.scenario_settings or {}
+    round_settings = settings.get("round", {})
+    fallback = round_settings.get("fallback") or {}
+    group_settings = settings.get("groups", {})
+    pct = (
+        Fraction(
+            str(fallback.get("pct") or settings.get("scenario", {}).get("urgent_fallback_pct", 15))
+        )
+        / 100
+    )
+    codes = list(fallback.get("groups") or [])
+    if "groups" not in fallback:
+        codes = list(
+            TargetGroup.objects.filter(counts_as_statutory_urgent=True).values_list(
+                "code", flat=True
+            )
+        )
+    years = run_years(run)
+    results = run.results.get("groups", {})
+    computed = [c for c in codes if c in results]
+    names = {code: group_settings.get(code, {}).get("name") or code for code in codes}
+    per_year: dict[str, dict[str, Sequence[int]]] = {}
+    for code in computed:
+        if agreed is not None:
+            per_year[code] = dict(agreed.get(code, {}))
+        else:
+            per_year[code] = {
+                a["code"]: phase(int(a["total_with_backlog"]), len(years))
+                for a in results[code]["result"]["allocations"]
+            }
+    mutations = _run_mutations(run)
+    municipalities: dict[str, tuple[str, str]] = {}
+    for data in results.values():
+        for a in data["result"]["allocations"]:
+            municipalities.setdefault(a["code"], (a["name"], a["subregion"]))
+    lines = []
+    for muni, (name, subregion) in sorted(municipalities.items(), key=lambda kv: kv[1][0]):
+        agreed_years = []
+        for index in range(len(years)):
+            dwellings = Fraction(0)
+            for code in computed:
+                numbers = per_year[code].get(muni)
+                if numbers:
+                    size = Fraction(str(group_settings.get(code, {}).get("household_size", 1)))
+                    dwellings += Fraction(int(numbers[index])) / size
+            agreed_years.append(dwellings)
+        yearly = mutations.get(muni)
+        figures = (
+            [fallback_rule({muni: yearly}, {muni: d}, pct=pct)[0] for d in agreed_years]
+            if yearly is not None
+            else []
+        )
+        lines.append(
+            FallbackLine(
+                code=muni,
+                name=name,
+                subregion=subregion,
+                mutations=yearly,
+                fallback=figures[0].fallback if figures else None,
+                fallback_whole=figures[0].fallback_whole if figures else None,
+                agreed_per_year=tuple(agreed_years),
+                difference_per_year=tuple(f.difference for f in figures)
+                if figures
+                else tuple(None for _ in agreed_years),
+            )
+        )
+    return FallbackComparison(
+        pct=pct,
+        groups=tuple((c, names[c]) for c in computed),
+        missing_groups=tuple((c, names[c]) for c in codes if c not in results),
+        years=years,
+        lines=tuple(lines),
+    )

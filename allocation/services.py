@@ -24,16 +24,18 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from allocation.engine import EngineError
+from allocation.engine import EngineError, halfyears_in_period
 from core.jobs import task_named
 from municipalities.models import Indicator
-from target_groups.models import TargetGroup
+from target_groups.models import AllocationMode, TargetGroup
 
 from . import compute, run_errors, selectors
 from .digest import run_digest
 from .models import (
     EDITABLE_ROUND_STATUSES,
+    SPREAD_METHODS,
     Round,
+    RoundHalfYear,
     RoundingMethod,
     RunStatus,
     Scenario,
@@ -41,6 +43,7 @@ from .models import (
     ScenarioRun,
     ScenarioWeight,
     TaskSource,
+    TotalBasis,
 )
 from .signals import scenario_changed
 
@@ -57,23 +60,41 @@ class GroupSettingInput:
     """The settings of one target group, as the service takes them.
 
     Weights are exact fractions per indicator code (Decimal("0.5") is 50%); the interface
-    shows percentages. Weights of 0 may be given and are not stored.
+    shows percentages. Weights of 0 may be given and are not stored. Weights, credit, bounds
+    and the rounding method apply to the mode ``spread`` only. `group_default_setting` gives
+    a group's defaults (DOMAIN.md 3); the defaults of this class are a plain spread by
+    population, so that a caller states what it wants.
     """
 
     group_code: str
     included: bool = True
+    mode: str = AllocationMode.SPREAD
     task_source: str = TaskSource.DEMAND
     entered_total: int | None = None
-    national_total: int | None = None
-    national_population: int | None = None
+    entered_total_basis: str = TotalBasis.PERIOD
     weights: Mapping[str, Decimal] = field(default_factory=lambda: {"population": Decimal(1)})
     credit_factor: Decimal = Decimal(0)
     max_credit_fraction: Decimal | None = None
+    effort_indicator: str | None = None
     upper_bound_mutations_pct: Decimal | None = None
     method: str = RoundingMethod.HAMILTON
     two_tier: bool = False
     carry_over: bool = False
     strict_ties: bool = False
+
+
+def group_default_setting(group: TargetGroup) -> GroupSettingInput:
+    """A group's default mode and key (DOMAIN.md 3), where a new scenario starts."""
+    weights = group.default_weight_fractions()
+    return GroupSettingInput(
+        group_code=group.code,
+        mode=group.allocation_mode,
+        weights=weights or {"population": Decimal(1)},
+        credit_factor=group.default_credit_factor,
+        effort_indicator=(
+            group.default_effort_indicator.code if group.default_effort_indicator else None
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -98,8 +119,16 @@ def round_create(
     reference_year: int,
     deadline: date | None = None,
     user: Any,
+    settings_from: Round | None = None,
 ) -> Round:
-    """Create a round in draft. Raises ValidationError with Dutch messages per field."""
+    """Create a round in draft. Raises ValidationError with Dutch messages per field.
+
+    The round gets its time base and fall-back settings: one half-year row per whole
+    half-year of the period (national total still to enter, national population the last
+    known), the fall-back percentage 15% and the groups that count as statutory urgents by
+    default. With `settings_from` (a new version of a round) the fall-back settings and the
+    national figures of the half-years the periods share are copied from that round.
+    """
     errors: dict[str, str] = {}
     name = name.strip()
     if not name:
@@ -113,6 +142,8 @@ def round_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if settings_from is not None:
+            settings_from = Round.objects.get(pk=settings_from.pk)  # as saved, not as passed
         round_ = Round(
             name=name,
             period_start=period_start,
@@ -121,9 +152,133 @@ def round_create(
             deadline=deadline,
             created_by=user,
         )
+        if settings_from is not None:
+            round_.fallback_pct = settings_from.fallback_pct
         round_.full_clean()
         round_._history_user = user  # type: ignore[attr-defined]
         round_.save()
+        if settings_from is not None:
+            groups = list(settings_from.statutory_urgent_groups.all())
+        else:
+            groups = list(TargetGroup.objects.filter(counts_as_statutory_urgent=True))
+        round_.statutory_urgent_groups.set(groups)
+        round_half_years_ensure(round_=round_, user=user, copy_from=settings_from)
+    return round_
+
+
+def round_half_years_ensure(
+    *, round_: Round, user: Any = None, copy_from: Round | None = None
+) -> list[RoundHalfYear]:
+    """Make sure the round has a row for every whole half-year of its period (idempotent).
+
+    A new row copies the national figures of the same half-year from `copy_from`, if it
+    has them; else its national total is empty (to enter) and marked an estimate.
+    """
+    labels = halfyears_in_period(round_.period_start, round_.period_end)
+    with transaction.atomic():
+        existing = {h.label: h for h in RoundHalfYear.objects.filter(round=round_)}
+        source = (
+            {h.label: h for h in RoundHalfYear.objects.filter(round=copy_from)}
+            if copy_from is not None
+            else {}
+        )
+        for label in labels:
+            if label in existing:
+                continue
+            old = source.get(label)
+            half_year = RoundHalfYear(
+                round=round_,
+                label=label,
+                national_total=old.national_total if old else None,
+                national_population=old.national_population if old else DEFAULT_NATIONAL_POPULATION,
+                estimate=old.estimate if old else True,
+            )
+            half_year.full_clean()
+            half_year._history_user = user  # type: ignore[attr-defined]
+            half_year.save()
+            existing[label] = half_year
+    return [existing[label] for label in labels]
+
+
+@dataclass(frozen=True)
+class HalfYearInput:
+    """The national figures of one half-year, as the round's settings form gives them."""
+
+    label: str
+    national_total: int | None
+    national_population: int
+    estimate: bool
+
+
+def round_settings_update(
+    *,
+    round_: Round,
+    fallback_pct: Decimal,
+    statutory_urgent_groups: Sequence[str],
+    half_years: Sequence[HalfYearInput],
+    user: Any,
+) -> Round:
+    """Change the round's fall-back settings and the national figures of its half-years.
+
+    Only while the round takes changes (draft, collecting, computing). The scenarios keep a
+    copy of the fall-back percentage for their read-outs; computations made before keep
+    their own settings and show that the settings changed since. Raises ValidationError
+    with Dutch messages keyed by field (``halfyear.<label>.<field>`` per half-year).
+    """
+    errors: dict[str, str] = {}
+    if not 0 < fallback_pct <= 100:
+        errors["fallback_pct"] = _("Enter a percentage above 0 and at most 100.")
+    groups = {g.code: g for g in TargetGroup.objects.filter(code__in=list(statutory_urgent_groups))}
+    unknown = sorted(set(statutory_urgent_groups) - set(groups))
+    if unknown:
+        errors["statutory_urgent_groups"] = _("Unknown target group: %(code)s.") % {
+            "code": unknown[0]
+        }
+    for item in half_years:
+        if item.national_total is not None and item.national_total < 0:
+            errors[f"halfyear.{item.label}.national_total"] = _("The number cannot be below zero.")
+        if item.national_population <= 0:
+            errors[f"halfyear.{item.label}.national_population"] = _(
+                "Enter the national population, a number above zero."
+            )
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        _check_round_editable(round_)
+        rows = {h.label: h for h in RoundHalfYear.objects.filter(round=round_)}
+        for item in half_years:
+            if item.label not in rows:
+                errors[f"halfyear.{item.label}"] = _(
+                    "This half-year is not part of the round's period."
+                )
+        if errors:
+            raise ValidationError(errors)
+        round_.fallback_pct = fallback_pct
+        round_.full_clean()
+        round_._history_user = user  # type: ignore[attr-defined]
+        round_.save()
+        round_.statutory_urgent_groups.set(list(groups.values()))
+        for item in half_years:
+            row = rows[item.label]
+            changed = (row.national_total, row.national_population, row.estimate) != (
+                item.national_total,
+                item.national_population,
+                item.estimate,
+            )
+            if not changed:
+                continue
+            row.national_total = item.national_total
+            row.national_population = item.national_population
+            row.estimate = item.estimate
+            row.full_clean()
+            row._history_user = user  # type: ignore[attr-defined]
+            row.save()
+        for scenario in Scenario.objects.filter(round=round_).exclude(
+            urgent_fallback_pct=fallback_pct
+        ):
+            scenario.urgent_fallback_pct = fallback_pct
+            scenario._history_user = user  # type: ignore[attr-defined]
+            scenario.save(update_fields=["urgent_fallback_pct", "updated_at"])
+    _review_recheck(round_)
     return round_
 
 
@@ -138,6 +293,10 @@ def _validate_group(
     setting: GroupSettingInput, indicator_codes: set[str], errors: dict[str, str]
 ) -> None:
     key = setting.group_code
+    if setting.mode not in AllocationMode.values:
+        errors[f"{key}.mode"] = _("Choose how this group is shared.")
+        return
+    spread = setting.mode == AllocationMode.SPREAD
     for code, weight in setting.weights.items():
         if code not in indicator_codes:
             errors[f"{key}.weights"] = _("Unknown indicator: %(code)s.") % {"code": code}
@@ -146,28 +305,26 @@ def _validate_group(
             errors[f"{key}.weights"] = _("A weight cannot be below 0.")
             return
     total = sum(setting.weights.values(), Decimal(0))
-    statutory = setting.method == RoundingMethod.STATUTORY
-    if setting.included and not (statutory and total == 0) and total != 1:
+    if spread and setting.included and total != 1:
         errors[f"{key}.weights"] = _(
             "The weights must add up to exactly 100%%; now they add up to %(sum)s%%."
         ) % {"sum": _pct(total * 100)}
     if setting.task_source not in TaskSource.values:
         errors[f"{key}.task_source"] = _("Choose where the regional task comes from.")
-    if setting.method not in RoundingMethod.values:
+    if setting.entered_total_basis not in TotalBasis.values:
+        errors[f"{key}.entered_total_basis"] = _(
+            "Say whether the entered total is per year or for the whole period."
+        )
+    if setting.method not in SPREAD_METHODS:
         errors[f"{key}.method"] = _("Choose a rounding method.")
-    if setting.task_source == TaskSource.ENTERED and setting.entered_total is None:
+    if spread and setting.task_source == TaskSource.ENTERED and setting.entered_total is None:
         errors[f"{key}.entered_total"] = _("Enter the regional task for this group.")
     if setting.entered_total is not None and setting.entered_total < 0:
         errors[f"{key}.entered_total"] = _("The task cannot be below 0.")
-    if setting.task_source == TaskSource.STATUTORY or statutory:
-        if setting.national_total is None:
-            errors[f"{key}.national_total"] = _(
-                "Enter the national half-year total for the statutory task."
-            )
-        if not setting.national_population:
-            errors[f"{key}.national_population"] = _(
-                "Enter the national population for the statutory task."
-            )
+    if setting.effort_indicator is not None and setting.effort_indicator not in indicator_codes:
+        errors[f"{key}.effort_indicator"] = _("Unknown indicator: %(code)s.") % {
+            "code": setting.effort_indicator
+        }
     if not 0 <= setting.credit_factor <= 1:
         errors[f"{key}.credit_factor"] = _("The credit factor lies between 0 and 1.")
     m = setting.max_credit_fraction
@@ -239,24 +396,34 @@ def _validate_scenario(
         raise ValidationError(errors)
 
 
-def _as_input(setting: ScenarioGroupSetting) -> GroupSettingInput:
-    """A stored setting in the form the services take (to keep it as it is)."""
+def group_setting_input(setting: ScenarioGroupSetting) -> GroupSettingInput:
+    """A stored setting in the form the services take (to keep it as it is, or to copy it
+    into a new version of the round)."""
+    mode = setting.mode
+    method = setting.method
+    if method == RoundingMethod.STATUTORY:  # stored before the allocation mode existed
+        mode, method = AllocationMode.STATUTORY, RoundingMethod.HAMILTON
+    weights = {w.indicator.code: w.weight for w in setting.weights.all()}
     return GroupSettingInput(
         group_code=setting.group.code,
         included=setting.included,
+        mode=mode,
         task_source=setting.task_source,
         entered_total=setting.entered_total,
-        national_total=setting.national_total,
-        national_population=setting.national_population,
-        weights={w.indicator.code: w.weight for w in setting.weights.all()},
+        entered_total_basis=setting.entered_total_basis,
+        weights=weights if mode == AllocationMode.SPREAD else {},
         credit_factor=setting.credit_factor,
         max_credit_fraction=setting.max_credit_fraction,
+        effort_indicator=setting.effort_indicator.code if setting.effort_indicator else None,
         upper_bound_mutations_pct=setting.upper_bound_mutations_pct,
-        method=setting.method,
+        method=method,
         two_tier=setting.two_tier,
         carry_over=setting.carry_over,
         strict_ties=setting.strict_ties,
     )
+
+
+_as_input = group_setting_input  # the name the agreements app uses
 
 
 def _complete(
@@ -269,14 +436,15 @@ def _complete(
     stored: dict[str, GroupSettingInput] = {}
     if scenario is not None:
         stored = {
-            s.group.code: _as_input(s)
+            s.group.code: group_setting_input(s)
             for s in ScenarioGroupSetting.objects.filter(scenario=scenario)
-            .select_related("group")
+            .select_related("group", "effort_indicator")
             .prefetch_related("weights__indicator")
         }
     unknown = [s for s in settings if s.group_code not in groups]
     return unknown + [
-        given.get(code) or stored.get(code) or GroupSettingInput(group_code=code) for code in groups
+        given.get(code) or stored.get(code) or group_default_setting(group)
+        for code, group in groups.items()
     ]
 
 
@@ -299,14 +467,15 @@ def _save_settings(
         current = {w.indicator_id: w for w in setting.weights.all()} if setting else {}
         if setting is None:
             setting = ScenarioGroupSetting(scenario=scenario, group=group)
+        spread = data.mode == AllocationMode.SPREAD
         setting.included = data.included
-        setting.task_source = data.task_source
-        setting.entered_total = data.entered_total
-        statutory = (
-            data.task_source == TaskSource.STATUTORY or data.method == RoundingMethod.STATUTORY
+        setting.mode = data.mode
+        setting.task_source = data.task_source if spread else TaskSource.DEMAND
+        setting.entered_total = data.entered_total if spread else None
+        setting.entered_total_basis = data.entered_total_basis
+        setting.effort_indicator = (
+            indicators[data.effort_indicator] if spread and data.effort_indicator else None
         )
-        setting.national_total = data.national_total if statutory else None
-        setting.national_population = data.national_population if statutory else None
         setting.credit_factor = data.credit_factor
         setting.max_credit_fraction = data.max_credit_fraction
         setting.upper_bound_mutations_pct = data.upper_bound_mutations_pct
@@ -317,7 +486,7 @@ def _save_settings(
         setting.full_clean()
         setting._history_user = user  # type: ignore[attr-defined]
         setting.save()
-        wanted = {code: w for code, w in data.weights.items() if w > 0}
+        wanted = {code: w for code, w in data.weights.items() if w > 0} if spread else {}
         for indicator_id, weight_row in current.items():
             if code_of[indicator_id] not in wanted:
                 weight_row._history_user = user  # type: ignore[attr-defined]
@@ -335,8 +504,11 @@ def _save_settings(
 
 
 def _apply_options(scenario: Scenario, options: ScenarioOptions) -> None:
+    """The scenario's read-out options. The fall-back percentage is the round's setting
+    (`round_settings_update`); the scenario keeps a copy for the read-outs of its runs, and
+    ``options.urgent_fallback_pct`` is not used."""
     scenario.mutation_threshold_pct = options.mutation_threshold_pct
-    scenario.urgent_fallback_pct = options.urgent_fallback_pct
+    scenario.urgent_fallback_pct = scenario.round.fallback_pct
     scenario.sensitivity_draws = options.sensitivity_draws
     scenario.sensitivity_concentration = options.sensitivity_concentration
     scenario.sensitivity_seed = options.sensitivity_seed
@@ -357,7 +529,8 @@ def scenario_create(
 ) -> Scenario:
     """Create a scenario with settings for every active target group.
 
-    Groups not in `settings` get the defaults (demand as task, population 100%). Raises
+    Groups not in `settings` get their own defaults (`group_default_setting`: the group's
+    allocation mode and key, DOMAIN.md 3). Raises
     ValidationError with Dutch messages keyed by field (``"<group>.<field>"`` per group).
     """
     options = options or ScenarioOptions()
@@ -503,7 +676,9 @@ def run_execute(*, run_id: int) -> ScenarioRun | None:
         with translation.override("nl"):
             scenario = selectors.scenario_get(pk=run.scenario_id)
             prepared = selectors.run_inputs_build(scenario=scenario)
-            options = compute.ReadOutOptions.from_settings(prepared.settings["scenario"])
+            options = compute.ReadOutOptions.from_settings(
+                prepared.settings["scenario"], prepared.settings
+            )
             indicator_names = {i.code: i.name_nl for i in Indicator.objects.all()}
             results: dict[str, Any] = {}
             engine_results = {}
@@ -583,10 +758,44 @@ class _GroupFailed(Exception):
 # --- demo -------------------------------------------------------------------------------
 
 DEMO_ROUND_NAME = "Afspraken 2026–2027"
+# Illustrative national half-year totals for the demo round, marked as estimates (the real
+# figures are published by the ministry per half-year). The national population is that of
+# 1 January 2024, the same date as the municipalities' population in the reference data.
+DEMO_NATIONAL_TOTALS = {"2026-H1": 13000, "2026-H2": 13000, "2027-H1": 12000, "2027-H2": 12000}
+
+
+def _demo_half_years(round_: Round, user: Any) -> None:
+    rows = round_half_years_ensure(round_=round_, user=user)
+    if all(h.national_total is not None for h in rows):
+        return
+    round_settings_update(
+        round_=round_,
+        fallback_pct=round_.fallback_pct,
+        statutory_urgent_groups=list(round_.statutory_urgent_groups.values_list("code", flat=True)),
+        half_years=[
+            HalfYearInput(
+                label=h.label,
+                national_total=(
+                    h.national_total
+                    if h.national_total is not None
+                    else DEMO_NATIONAL_TOTALS.get(h.label, 12000)
+                ),
+                national_population=h.national_population,
+                estimate=h.estimate if h.national_total is not None else True,
+            )
+            for h in rows
+        ],
+        user=user,
+    )
 
 
 def demo_round_ensure(*, user: Any = None) -> Round:
-    """The demo round with two scenarios, not computed. Idempotent: never changes them."""
+    """The demo round with three scenarios, not computed. Idempotent: never changes them.
+
+    *Standaard* starts from every group's own mode and key (maatwerk, DOMAIN.md 3);
+    *Inwoners* and *Gemengd* spread every group with one key, and so show the maatwerk
+    warnings for the groups that spreading does not suit.
+    """
     with transaction.atomic():
         round_ = Round.objects.filter(name=DEMO_ROUND_NAME).first()
         if round_ is None:
@@ -597,8 +806,16 @@ def demo_round_ensure(*, user: Any = None) -> Round:
                 reference_year=2024,
                 user=user,
             )
+        if round_.status in EDITABLE_ROUND_STATUSES:
+            _demo_half_years(round_, user)
         groups = list(_active_groups())
         demo = {
+            "Standaard": (
+                "Iedere groep op haar eigen manier: statushouders volgens de wettelijke "
+                "taakstelling, studenten en woonwagenbewoners waar de vraag ontstaat, "
+                "arbeidsmigranten naar banen, de andere groepen met hun eigen sleutel.",
+                [],
+            ),
             "Inwoners": (
                 "Iedere gemeente neemt een deel naar haar aantal inwoners.",
                 [GroupSettingInput(group_code=code) for code in groups],
@@ -617,6 +834,8 @@ def demo_round_ensure(*, user: Any = None) -> Round:
             ),
         }
         for name, (description, settings) in demo.items():
+            if round_.status not in EDITABLE_ROUND_STATUSES:
+                break
             if not Scenario.objects.filter(round=round_, name=name).exists():
                 scenario_create(
                     round_=round_,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("rondes/", views.round_list, name="round_list"),
     path("rondes/nieuw/", views.round_create, name="round_create"),
     path("rondes/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rondes/<int:pk>/instellingen/", views.round_settings, name="round_settings"),
     path("rondes/<int:pk>/scenarios/nieuw/", views.scenario_create, name="scenario_create"),
     path("scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("scenarios/<int:pk>/bewerken/", views.scenario_edit, name="scenario_edit"),

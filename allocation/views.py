@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 from accounts import access
 
 from . import selectors, services
-from .forms import GroupSettingForm, RoundForm, ScenarioForm
+from .forms import GroupSettingForm, RoundForm, RoundSettingsForm, ScenarioForm
 from .models import Round, RunStatus, Scenario, ScenarioRun
 
 
-def _round_or_404(pk: int) -> Round:
+def _round_or_404(pk: int, *, with_settings: bool = False) -> Round:
     try:
-        return selectors.round_get(pk=pk)
+        return selectors.round_get(pk=pk, with_settings=with_settings)
     except Round.DoesNotExist:
         raise Http404(_("No round with this number.")) from None
 
@@ -76,19 +76,68 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "allocation/round_form.html", {"form": form, "error_forms": [form]})
 
 
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require(access.can_view_rounds(request.user))
-    round_ = _round_or_404(pk)
+def _round_settings_form(round_: Round, data: Any = None) -> RoundSettingsForm:
+    return RoundSettingsForm(
+        data,
+        round_=round_,
+        groups=selectors.active_groups(),
+        half_years=selectors.round_half_years(round_),
+    )
+
+
+def _round_page(
+    request: HttpRequest, round_: Round, settings_form: RoundSettingsForm | None = None
+) -> HttpResponse:
+    can_manage = access.can_manage_rounds(request.user)
+    editable = selectors.round_is_editable(round_)
+    if settings_form is None and can_manage and editable:
+        settings_form = _round_settings_form(round_)
     return render(
         request,
         "allocation/round_detail.html",
         {
             "round": round_,
             "scenarios": selectors.scenarios_of_round(round_=round_),
-            "can_manage": access.can_manage_rounds(request.user),
-            "editable": selectors.round_is_editable(round_),
+            "can_manage": can_manage,
+            "editable": editable,
+            "years": selectors.round_years(round_),
+            "half_years": selectors.round_half_years(round_),
+            "fallback_groups": selectors.round_fallback_groups(round_),
+            "settings_form": settings_form,
+            "error_forms": [settings_form] if settings_form is not None else [],
         },
     )
+
+
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(access.can_view_rounds(request.user))
+    return _round_page(request, _round_or_404(pk, with_settings=True))
+
+
+@require_POST
+def round_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the round's fall-back settings and the national figures of its half-years."""
+    access.require(access.can_manage_rounds(request.user))
+    round_ = _round_or_404(pk, with_settings=True)
+    if not selectors.round_is_editable(round_):
+        messages.error(request, _("This round is in review or agreed: its settings cannot change."))
+        return redirect(round_.get_absolute_url())
+    form = _round_settings_form(round_, request.POST)
+    if form.is_valid():
+        try:
+            services.round_settings_update(
+                round_=round_,
+                fallback_pct=form.cleaned_data["fallback_pct"],
+                statutory_urgent_groups=form.cleaned_data["statutory_urgent_groups"],
+                half_years=form.half_year_inputs(),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.apply_errors(_error_dict(exc))
+        else:
+            messages.success(request, _("The settings of the round are saved."))
+            return redirect(f"{round_.get_absolute_url()}#instellingen")
+    return _round_page(request, round_, form)
 
 
 # --- scenarios --------------------------------------------------------------------------
@@ -211,6 +260,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "editable": editable,
             "can_run": can_manage and editable and active is None,
+            "maatwerk_warnings": selectors.maatwerk_warnings(scenario),
+            "years": selectors.round_years(scenario.round),
         },
     )
 
@@ -249,6 +300,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["overview"] = selectors.run_overview(run, groups)
         context["overall"] = selectors.run_overall_view(run)
         context["settings_changed"] = selectors.run_settings_changed(run)
+        context["maatwerk_warnings"] = selectors.maatwerk_warnings(run)
+        context["years"] = selectors.run_years(run)
+        context["fallback"] = selectors.fallback_comparison(run)
     return render(request, "allocation/run_detail.html", context)
 
 
@@ -275,6 +329,7 @@ def run_group(request: HttpRequest, pk: int, group: str) -> HttpResponse:
     if view is None:
         raise Http404(_("This computation has no results for this group."))
     groups = {g.code: g for g in selectors.active_groups()}
+    indicators = selectors.indicator_list()
     return render(
         request,
         "allocation/run_group.html",
@@ -285,7 +340,8 @@ def run_group(request: HttpRequest, pk: int, group: str) -> HttpResponse:
             "group": groups.get(group),
             "group_codes": [(code, groups.get(code)) for code in selectors.run_group_codes(run)],
             "view": view,
-            "indicator_names": {i.code: i.name for i in selectors.indicator_list()},
+            "indicator_names": {i.code: i.name for i in indicators},
+            "indicator_units": {i.code: i.unit for i in indicators},
         },
     )
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import fallback_views, views
 
 app_name = "dashboards"
 
 urlpatterns = [
     path("dashboard/", views.index, name="index"),
+    path("dashboard/terugvalregel/", fallback_views.fallback, name="fallback"),
     path("dashboard/rondes/<int:round_pk>/", views.round_index, name="round"),
     path("dashboard/rondes/<int:round_pk>/vergelijken/", views.compare, name="compare"),
     path(

@@ -229,6 +229,20 @@ _RULE_LIST = [
         _("Planned social new build (%(value)s) is more than 10%% of the dwelling stock."),
         _("Check that you enter dwellings planned in the agreement period only."),
     ),
+    Rule(
+        "V110",
+        W,
+        _("Many jobs per inhabitant"),
+        _("There are %(value)s jobs: more than three times the population (%(population)s)."),
+        _("Check that you count jobs, not thousands of jobs. If it is right, explain it."),
+    ),
+    Rule(
+        "V111",
+        W,
+        _("Many existing places"),
+        _("%(label)s (%(value)s) is more than a quarter of the dwelling stock (%(dwellings)s)."),
+        _("Check that you count places or units, not persons on a waiting list."),
+    ),
     # Errors about an uploaded file.
     Rule(
         "V201",
@@ -368,6 +382,14 @@ MUTATION_RATE_MAX = Decimal("0.15")  # V105
 SOCIAL_SHARE_RANGE = (Decimal("0.05"), Decimal("0.70"))  # V106
 INHABITANTS_PER_DWELLING = (Decimal("1.2"), Decimal("3.5"))  # V107
 NEW_BUILD_SHARE_MAX = Decimal("0.10")  # V109
+JOBS_PER_INHABITANT_MAX = Decimal(3)  # V110
+PLACES_SHARE_MAX = Decimal("0.25")  # V111
+# Indicators that count jobs, places or units: whole numbers (V003), like group figures.
+WHOLE_INDICATORS = frozenset(
+    {"jobs", "shelter_places", "caravan_pitches", "student_units", "study_places"}
+)
+# Existing places of the maatwerk keys, compared with the dwelling stock (V111).
+PLACE_INDICATORS = ("shelter_places", "caravan_pitches", "student_units")
 MAX_INDICATOR = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
 MAX_GROUP = Decimal(2147483647)  # PositiveIntegerField
 SOURCE_MAX_LENGTH = 300
@@ -566,6 +588,8 @@ def check_value(key: str, value: Decimal) -> list[Issue]:
     """Sign, whole numbers for group figures, and what the database column can hold."""
     if value < 0:
         return [Issue("V002", key, fields=(key,))]
+    if key in WHOLE_INDICATORS and value != value.to_integral_value():
+        return [Issue("V003", key, fields=(key,))]
     if is_group_field(key):
         if value != value.to_integral_value():
             return [Issue("V003", key, fields=(key,))]
@@ -757,6 +781,28 @@ def check_set(values: Mapping[str, Decimal], *, ctx: Context, for_submission: bo
                 value=new_build,
             )
         )
+
+    jobs = get("jobs")
+    if jobs is not None and population and jobs > population * JOBS_PER_INHABITANT_MAX:
+        issues.append(
+            _issue(
+                "V110", "jobs", ("jobs", "population"), values, value=jobs, population=population
+            )
+        )
+    for place in PLACE_INDICATORS:
+        count = get(place)
+        if count is not None and dwellings and count > dwellings * PLACES_SHARE_MAX:
+            issues.append(
+                _issue(
+                    "V111",
+                    place,
+                    (place, "dwellings"),
+                    values,
+                    label=ctx.label(place),
+                    value=count,
+                    dwellings=dwellings,
+                )
+            )
 
     group_keys = sorted({row_of(k) for k in values if is_group_field(k)})
     for group in group_keys:

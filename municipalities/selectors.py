@@ -42,9 +42,13 @@ def indicator_list() -> QuerySet[Indicator]:
 
 
 def latest_confirmed_figures(
-    *, municipality_ids: list[int] | None = None, codes: tuple[str, ...] | None = None
+    *,
+    municipality_ids: list[int] | None = None,
+    codes: tuple[str, ...] | None = None,
+    up_to_year: int | None = None,
 ) -> dict[int, LatestFigures]:
-    """Per municipality id, the newest confirmed value of each indicator (one query)."""
+    """Per municipality id, the newest confirmed value of each indicator (one query);
+    with `up_to_year`, the newest of that year or before."""
     qs = MunicipalFigure.objects.filter(status=FigureStatus.CONFIRMED).values_list(
         "municipality_id", "indicator__code", "year", "value"
     )
@@ -52,6 +56,8 @@ def latest_confirmed_figures(
         qs = qs.filter(municipality_id__in=municipality_ids)
     if codes is not None:
         qs = qs.filter(indicator__code__in=codes)
+    if up_to_year is not None:
+        qs = qs.filter(year__lte=up_to_year)
     result: dict[int, LatestFigures] = defaultdict(LatestFigures)
     for municipality_id, code, year, value in qs.order_by("year"):
         latest = result[municipality_id]

@@ -10,4 +10,4 @@ from . import selectors
 
 def target_group_list(request: HttpRequest) -> HttpResponse:
     access.require(access.can_view_public(request.user))
-    return render(request, "target_groups/list.html", {"groups": selectors.target_group_list()})
+    return render(request, "target_groups/list.html", {"groups": selectors.groups_with_keys()})

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format
 
+from allocation import selectors
 from allocation.models import RoundingMethod
 
 register = template.Library()
 
 
+def _decimal(value: Any) -> Decimal:
+    """A number (also an exact Fraction) or a decimal string as a Decimal."""
+    if isinstance(value, Fraction):
+        with localcontext() as ctx:
+            ctx.prec = 40
+            return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(str(value))
+
+
 @register.filter
 def percent(value: Any) -> Decimal | str:
-    """A fraction (0.5, "0.5000000000") as a percentage (50); '' when not a number."""
+    """A fraction (0.5, "0.5000000000", Fraction(1, 2)) as a percentage (50); '' when not a
+    number."""
     if value is None or value == "":
         return ""
     try:
-        return Decimal(str(value)) * 100
-    except InvalidOperation:
+        return _decimal(value) * 100
+    except (InvalidOperation, TypeError, ValueError):
         return ""
 
 
@@ -38,8 +50,8 @@ def get_item(mapping: Any, key: Any) -> Any:
 @register.filter
 def is_negative(value: Any) -> bool:
     try:
-        return Decimal(str(value)) < 0
-    except (InvalidOperation, TypeError):
+        return _decimal(value) < 0
+    except (InvalidOperation, TypeError, ValueError):
         return False
 
 
@@ -49,7 +61,7 @@ def num(value: Any) -> str:
     if value is None or value == "":
         return ""
     try:
-        number = Decimal(str(value)).normalize()
+        number = _decimal(value).normalize()
     except InvalidOperation:
         return str(value)
     if number == number.to_integral_value():
@@ -59,6 +71,16 @@ def num(value: Any) -> str:
 
 @register.filter
 def method_label(value: Any) -> str:
-    """The rounding method's name in the interface language."""
+    """The rounding method's name in the interface language; for the engine's methods
+    ``local`` and ``statutory`` the allocation mode in plain words."""
+    if value in ("local", "statutory"):
+        return selectors.mode_label(value)
     labels = dict(RoundingMethod.choices)
     return str(labels.get(value, value))
+
+
+@register.filter
+def mode_label(value: Any) -> str:
+    """The allocation mode in plain words: "verdeeld met sleutel", "eigen vraag (waar de
+    vraag ontstaat)" or "wettelijke taakstelling"."""
+    return selectors.mode_label(str(value))

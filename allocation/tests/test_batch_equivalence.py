@@ -1,4 +1,7 @@
-"""The app's numbers equal the batch interface's for the same inputs (DOMAIN.md 5)."""
+"""The app's numbers equal the batch interface's for the same inputs (DOMAIN.md 5), for
+every allocation mode: spread (with bounds, credit, two tiers, a divisor method; and by
+jobs with existing effort from an indicator), local (own demand for the period) and
+statutory (a list of half-years, each rounded by itself)."""
 
 from __future__ import annotations
 
@@ -94,3 +97,74 @@ def test_the_batch_process_agrees_with_the_stored_run(client_for, run, tmp_path)
     stored = run.results["groups"]["urgent"]["result"]
     assert _quota_and_allocation(batch) == _quota_and_allocation(stored)
     assert batch["allocated_total"] == stored["total"]
+
+
+@pytest.fixture
+def standard_run(round_):
+    """The default scenario: every group by its own mode, over a two-year round."""
+    services.round_half_years_ensure(round_=round_)
+    services.round_settings_update(
+        round_=round_,
+        fallback_pct=Decimal(15),
+        statutory_urgent_groups=["homeless", "urgent", "institution_leavers"],
+        half_years=[
+            services.HalfYearInput(label, total, 17_942_942, estimate=label.startswith("2027"))
+            for label, total in (
+                ("2026-H1", 13000),
+                ("2026-H2", 12500),
+                ("2027-H1", 12000),
+                ("2027-H2", 11000),
+            )
+        ],
+        user=None,
+    )
+    scenario = services.scenario_create(
+        round_=round_,
+        name="Standaard",
+        options=services.ScenarioOptions(sensitivity_draws=100),
+        user=None,
+    )
+    done = services.run_execute(
+        run_id=ScenarioRun.objects.create(scenario=scenario, celery_task_id="std").pk
+    )
+    assert done.status == "succeeded", done.error_message
+    return done
+
+
+@pytest.mark.parametrize(
+    ("group", "method"),
+    [
+        ("students", "local"),
+        ("caravan_dwellers", "local"),
+        ("status_holders", "statutory"),
+        ("labour_migrants", "hamilton"),
+        ("homeless", "hamilton"),
+    ],
+)
+def test_every_mode_gives_the_same_numbers_through_manage_allocate(
+    client_for, standard_run, group, method, tmp_path
+) -> None:
+    response = client_for("programma").get(
+        reverse("allocation:run_group_input", args=[standard_run.pk, group])
+    )
+    data = json.loads(response.content)
+    assert data["method"] == method
+    if method == "statutory":
+        assert [h["label"] for h in data["statutory"]] == [
+            "2026-H1",
+            "2026-H2",
+            "2027-H1",
+            "2027-H2",
+        ]
+        assert [h["estimate"] for h in data["statutory"]] == [False, False, True, True]
+    if method == "local":
+        assert all("demand" in m for m in data["municipalities"])
+    path = tmp_path / "scenario.json"
+    path.write_bytes(response.content)
+    out = io.StringIO()
+    call_command("allocate", "--input", str(path), stdout=out)
+    batch = json.loads(out.getvalue())
+    stored = standard_run.results["groups"][group]["result"]
+    assert _quota_and_allocation(batch) == _quota_and_allocation(stored)
+    batch.pop("fairness")
+    assert batch == stored

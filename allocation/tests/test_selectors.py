@@ -22,8 +22,6 @@ SETTINGS = {
     "method": "hamilton",
     "task_source": "demand",
     "entered_total": None,
-    "national_total": None,
-    "national_population": None,
     "upper_bound_mutations_pct": None,
     "credit_factor": "0",
     "max_credit_fraction": None,
@@ -54,7 +52,7 @@ MUNIS = [
 ]
 
 
-def build(**settings):
+def build(*, years=1, half_years=(), **settings):
     return group_scenario(
         group_code="urgent",
         group_name="Urgenten",
@@ -65,6 +63,8 @@ def build(**settings):
         description="test",
         reference_year=2024,
         backlog_source="Afspraken 2024–2025 (computation 1)",
+        years=years,
+        half_years=half_years,
     )
 
 
@@ -81,19 +81,111 @@ def test_entered_total_is_used_as_given() -> None:
     assert scenario["total"] == 120
 
 
-def test_statutory_total_is_the_sum_of_rounded_up_national_shares() -> None:
-    scenario, _ = build(task_source="statutory", national_total=13000, national_population=17942942)
-    expected = math.ceil(13000 * 1000 / 17942942) + math.ceil(13000 * 3000 / 17942942)
+HALF_YEARS = [
+    {"label": "2026-H1", "national_total": 13000, "national_population": 17942942},
+    {"label": "2026-H2", "national_total": 12000, "national_population": 18044027},
+]
+
+
+def test_statutory_total_is_the_sum_of_rounded_up_national_shares_per_half_year() -> None:
+    scenario, provenance = build(task_source="statutory", half_years=HALF_YEARS, years=1)
+    expected = sum(
+        math.ceil(vg * p / pnl)
+        for p in (1000, 3000)
+        for vg, pnl in ((13000, 17942942), (12000, 18044027))
+    )
     assert scenario["total"] == expected
-    assert scenario["statutory"] is None  # the method stays hamilton
-    scenario, _ = build(method="statutory", national_total=13000, national_population=17942942)
-    assert scenario["statutory"] == {"national_total": 13000, "national_population": 17942942}
+    assert scenario["statutory"] is None  # spread: the method stays hamilton
+    assert provenance["half_years"][1]["label"] == "2026-H2"
+
+
+def test_mode_statutory_passes_the_half_years_as_the_engines_list() -> None:
+    scenario, provenance = build(mode="statutory", half_years=HALF_YEARS, years=1)
+    assert scenario["method"] == "statutory"
+    assert scenario["statutory"] == [{**h, "estimate": False} for h in HALF_YEARS]
+    assert scenario["weights"] == {}
+    assert provenance["mode"] == "statutory"
+
+
+def test_statutory_without_a_national_total_is_a_dutch_error_naming_the_half_year() -> None:
+    with pytest.raises(RunInputError) as info:
+        build(
+            mode="statutory",
+            half_years=[{**HALF_YEARS[0], "national_total": None}, HALF_YEARS[1]],
+        )
+    assert "2026-H1" in info.value.message
+    assert "2026-H2" not in info.value.message
+    with pytest.raises(RunInputError):
+        build(mode="statutory", half_years=[])
+
+
+def test_mode_local_gives_each_municipality_its_demand_times_the_years() -> None:
+    scenario, provenance = build(mode="local", years=2, upper_bound_mutations_pct="10.00")
+    assert scenario["method"] == "local"
+    assert [m["demand"] for m in scenario["municipalities"]] == [14, 0]
+    assert scenario["total"] == 14
+    assert [m["upper"] for m in scenario["municipalities"]] == [None, None]
+    assert provenance["demand_missing"] == ["GM0002"]
+    assert provenance["demand_per_year"] == 7
+
+
+def test_demand_task_is_the_yearly_demand_times_the_years() -> None:
+    scenario, provenance = build(years=2)
+    assert scenario["total"] == 14
+    assert provenance["years"] == 2
+
+
+def test_an_entered_total_per_year_is_multiplied_by_the_years() -> None:
+    scenario, _ = build(
+        task_source="entered", entered_total=120, entered_total_basis="per_year", years=2
+    )
+    assert scenario["total"] == 240
+    scenario, _ = build(task_source="entered", entered_total=120, entered_total_basis="period")
+    assert scenario["total"] == 120
 
 
 def test_upper_bound_is_a_share_of_mutations_times_household_size() -> None:
     scenario, provenance = build(upper_bound_mutations_pct="10.00")
     assert [m["upper"] for m in scenario["municipalities"]] == ["8", "2.1"]
-    assert provenance["upper_bound"] == {"mutations_pct": "10.00", "household_size": "2.00"}
+    assert provenance["upper_bound"] == {
+        "mutations_pct": "10.00",
+        "household_size": "2.00",
+        "years": 1,
+    }
+
+
+def test_upper_bound_scales_with_the_years_of_the_period() -> None:
+    scenario, _ = build(upper_bound_mutations_pct="10.00", years=2)
+    # 10% x 40 mutations x household size 2 x 2 years = 16; 10% x 10.5 x 2 x 2 = 4.2
+    assert [m["upper"] for m in scenario["municipalities"]] == ["16", "4.2"]
+
+
+def test_existing_effort_can_come_from_an_indicator() -> None:
+    munis = [
+        MunicipalityData(
+            code=m.code,
+            name=m.name,
+            subregion=m.subregion,
+            indicators={**m.indicators, "shelter_places": Decimal(5 * (i + 1))},
+            demand=m.demand,
+            existing_effort=m.existing_effort,
+        )
+        for i, m in enumerate(MUNIS)
+    ]
+    scenario, provenance = group_scenario(
+        group_code="homeless",
+        group_name="Daklozen",
+        household_size=Decimal("1.10"),
+        settings={**SETTINGS, "effort_indicator": "shelter_places", "credit_factor": "0.5"},
+        municipalities=munis,
+        indicator_names={},
+        description="test",
+        reference_year=2024,
+        backlog_source=None,
+    )
+    assert [m["existing_effort"] for m in scenario["municipalities"]] == [5, 10]
+    assert scenario["municipalities"][0]["indicators"]["shelter_places"] == 5
+    assert provenance["effort_indicator"] == "shelter_places"
 
 
 def test_backlog_is_agreed_minus_realised_when_carry_over_is_on() -> None:
@@ -136,7 +228,7 @@ def test_inputs_use_only_confirmed_figures_of_the_reference_year(round_) -> None
     demand = GroupFigure.objects.filter(year=2024, group__code="urgent").values_list(
         "demand", flat=True
     )
-    assert group.scenario["total"] == sum(demand)
+    assert group.scenario["total"] == sum(demand) * 2  # two years of yearly demand
     assert len(group.scenario["municipalities"]) == 30
     assert group.provenance["illustrative"]
 

@@ -43,7 +43,8 @@ def test_round_create_makes_a_draft_round_with_history(user_named) -> None:
     )
     assert round_.status == RoundStatus.DRAFT
     assert round_.created_by == user
-    assert round_.history.get().history_user == user
+    assert {h.history_user for h in round_.history.all()} == {user}
+    assert round_.history.earliest().history_type == "+"
 
 
 def test_round_create_refuses_a_period_that_ends_before_it_starts(round_) -> None:
@@ -111,28 +112,19 @@ def test_an_entered_task_needs_a_total(round_) -> None:
     ]
 
 
-def test_a_statutory_task_needs_the_national_figures(round_) -> None:
-    with pytest.raises(ValidationError) as info:
-        scenario_for(
-            round_, groups=("status_holders",), method="statutory", national_population=None
-        )
-    errors = info.value.message_dict
-    assert "status_holders.national_total" in errors
-    assert "status_holders.national_population" in errors
-
-
-def test_the_statutory_method_needs_no_weights(round_) -> None:
+def test_the_statutory_mode_needs_no_weights_and_stores_none(round_) -> None:
     scenario = scenario_for(
-        round_,
-        groups=("status_holders",),
-        method="statutory",
-        weights={},
-        national_total=13000,
-        national_population=17942942,
+        round_, groups=("status_holders",), mode="statutory", weights={"population": Decimal(1)}
     )
     setting = scenario.settings.get(group__code="status_holders")
-    assert setting.national_total == 13000
+    assert setting.mode == "statutory"
     assert not setting.weights.exists()
+
+
+def test_the_statutory_rounding_method_is_no_longer_offered(round_) -> None:
+    with pytest.raises(ValidationError) as info:
+        scenario_for(round_, groups=("status_holders",), method="statutory")
+    assert "status_holders.method" in info.value.message_dict
 
 
 def test_at_least_one_group_is_computed(round_) -> None:
@@ -393,13 +385,33 @@ def test_editing_a_scenario_leaves_an_earlier_run_as_it_was(round_) -> None:
 # --- demo -------------------------------------------------------------------------------
 
 
-def test_demo_round_is_created_once_with_two_scenarios_not_computed() -> None:
+def test_demo_round_is_created_once_with_three_scenarios_not_computed() -> None:
     first = services.demo_round_ensure()
     second = services.demo_round_ensure()
     assert first.pk == second.pk
     assert first.name == "Afspraken 2026–2027"
     assert first.reference_year == 2024
-    assert sorted(first.scenarios.values_list("name", flat=True)) == ["Gemengd", "Inwoners"]
+    assert sorted(first.scenarios.values_list("name", flat=True)) == [
+        "Gemengd",
+        "Inwoners",
+        "Standaard",
+    ]
+    assert [(h.label, h.national_total, h.estimate) for h in first.half_years.all()] == [
+        ("2026-H1", 13000, True),
+        ("2026-H2", 13000, True),
+        ("2027-H1", 12000, True),
+        ("2027-H2", 12000, True),
+    ]
+    standard = first.scenarios.get(name="Standaard")
+    assert dict(standard.settings.values_list("group__code", "mode")) == {
+        "homeless": "spread",
+        "status_holders": "statutory",
+        "urgent": "spread",
+        "institution_leavers": "spread",
+        "labour_migrants": "spread",
+        "students": "local",
+        "caravan_dwellers": "local",
+    }
     assert not ScenarioRun.objects.exists()
     mixed = first.scenarios.get(name="Gemengd").settings.get(group__code="urgent")
     assert mixed.credit_factor == Decimal("0.5")
@@ -416,9 +428,9 @@ def test_demo_data_command_adds_the_demo_round_once(settings) -> None:
     call_command("demo_data")
     call_command("demo_data")
     round_ = Round.objects.get(name=services.DEMO_ROUND_NAME)
-    assert round_.scenarios.count() == 2
+    assert round_.scenarios.count() == 3
     assert round_.created_by.username == "programma"
-    assert not ScenarioRun.objects.exists()
+    assert not ScenarioRun.objects.filter(scenario__round=round_).exists()
 
 
 def test_scenario_update_keeps_the_groups_it_is_not_given(round_) -> None:

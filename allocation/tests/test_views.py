@@ -166,6 +166,10 @@ def editor_data(form_html: str, **changes: str) -> dict[str, str]:
         data[name] = value
     for name in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]* checked', form_html):
         data[name] = "on"
+    for name, value in re.findall(
+        r'<input type="radio" name="([^"]+)" value="([^"]*)"[^>]* checked', form_html
+    ):
+        data[name] = value
     for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form_html, re.S):
         chosen = re.search(r'<option value="([^"]*)" selected', body)
         data[name] = chosen.group(1) if chosen else ""
@@ -192,6 +196,7 @@ def test_programme_team_builds_a_scenario_with_percentages(client_for, round_) -
         **{
             "urgent-weight_population": "50",
             "urgent-weight_social_rental": "50",
+            "urgent-weight_mutations": "",  # the group's default key: mutations 100%
             "urgent-credit_factor": "0,5",
             "urgent-upper_bound_pct": "40",
         },
@@ -216,7 +221,11 @@ def test_weights_not_adding_up_are_refused_with_the_message_at_the_group(
     data = editor_data(
         c.get(url).content.decode(),
         name="Fout",
-        **{"urgent-weight_population": "50", "urgent-weight_social_rental": "40"},
+        **{
+            "urgent-weight_population": "50",
+            "urgent-weight_social_rental": "40",
+            "urgent-weight_mutations": "",
+        },
     )
     response = c.post(url, data)
     body = response.content.decode()
@@ -354,18 +363,19 @@ def test_unknown_objects_are_404(client_for, run) -> None:
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("run_group", 6),
-        ("run_detail", 8),
-        ("run_progress", 4),
-        ("round_list", 4),
-        ("round_detail", 7),
-        ("scenario_detail", 8),
+        ("run_group", 7),
+        ("run_detail", 11),
+        ("run_progress", 5),
+        ("round_list", 5),
+        ("round_detail", 10),
+        ("scenario_detail", 11),
     ],
 )
 def test_pages_have_a_fixed_number_of_queries(
     client_for, run, name, queries, django_assert_max_num_queries
 ) -> None:
-    """Session, user and membership (3), then the page's own reads; no query per row."""
+    """Session, user, OTP device and membership (4), then the page's own reads (a scenario
+    with its round's half-years and fall-back groups); no query per row."""
     args = {
         "run_group": [run.pk, "urgent"],
         "run_detail": [run.pk],

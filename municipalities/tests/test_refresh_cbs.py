@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from core.models import FigureStatus
 from municipalities import cbs
@@ -24,6 +26,22 @@ RECORDINGS = Path(__file__).parent / "cbs_recordings"
 KWB_SOURCE = "CBS StatLine 85984NED, Kerncijfers wijken en buurten 2024"
 JOBS_TITLE = "Banen van werknemers in december; economische activiteit (SBI2008), regio"
 INDICATORS = ("population", "households", "dwellings", "social_rental", "jobs")
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The messages below are checked in English (the msgids); one test checks Dutch."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_jobs_figures_yet(request: pytest.FixtureRequest) -> None:
+    """The recordings are written for a database without jobs figures: the demo's
+    illustrative ones are removed first, so that CBS brings them in as new."""
+    if "django_db" in request.keywords:
+        request.getfixturevalue("db")
+        MunicipalFigure.objects.filter(indicator__code="jobs").delete()
 
 
 def refresh(*args: str, directory: Path = RECORDINGS) -> str:
@@ -392,3 +410,12 @@ def test_without_network_the_command_fails_with_one_line(capsys) -> None:
 def test_fetching_from_an_unreachable_host_raises_cbs_unavailable() -> None:
     with pytest.raises(cbs.CbsUnavailable, match="could not be reached"):
         cbs.fetch_table("85984NED", catalog_url=f"127.0.0.1:{closed_port()}")
+
+
+@pytest.mark.django_db
+def test_the_command_reports_in_dutch_by_default() -> None:
+    with translation.override("nl"):
+        output = refresh()
+    assert output.splitlines()[-1] == (
+        "2024: 60 nieuw, 30 gewijzigd, 60 ongewijzigd, 0 bewaard (ingevoerd door de gemeente)."
+    )

@@ -52,13 +52,24 @@ def test_programme_team_builds_runs_and_reads_a_scenario(page, app_url, login, t
     assert page.get_by_role("heading", level=1).inner_text() == "Afspraken 2026–2027"
     _no_axe_violations(page, "round detail")
 
+    # The national figures of the statutory task, per half-year (estimates for now).
+    for label in ("2026-H1", "2026-H2", "2027-H1", "2027-H2"):
+        page.get_by_label(f"Landelijke taakstelling (vg) in {label}").fill("13.000")
+    page.get_by_role("button", name="Instellingen van de ronde opslaan").click()
+    page.wait_for_url(re.compile(r"/rondes/\d+/#instellingen$"))
+    assert page.get_by_role("status").first.inner_text() == (
+        "De instellingen van de ronde zijn opgeslagen."
+    )
+    _no_axe_violations(page, "round detail with settings")
+
     # A scenario: weights as percentages, the live check shows the sum.
     page.get_by_role("link", name="Nieuw scenario").click()
     _no_axe_violations(page, "scenario form")
     page.get_by_label("Naam", exact=True).fill("Gemengd")
     urgent = page.locator("#groep-urgent")
     total = urgent.locator("output")
-    assert total.inner_text() == "Samen: 100%. Dat klopt."
+    assert total.inner_text() == "Samen: 100%. Dat klopt."  # the group's default key
+    urgent.get_by_label("Mutaties sociale huur per jaar").fill("")
     urgent.get_by_label("Inwoners", exact=True).fill("50")
     assert total.inner_text() == "Samen: 50%. Nog 50% te verdelen."
     urgent.get_by_label("Sociale huurwoningen (corporatiebezit)").fill("60")
@@ -73,7 +84,17 @@ def test_programme_team_builds_runs_and_reads_a_scenario(page, app_url, login, t
     assert urgent.get_by_label("Ingevuld totaal").is_visible()
     urgent.get_by_label("Regionale taak", exact=True).select_option("demand")
 
+    # A group that spreading does not suit starts as its own demand.
+    assert (
+        page.locator("#groep-students")
+        .get_by_label("eigen vraag (waar de vraag ontstaat)")
+        .is_checked()
+    )
+
     # The server checks the weights too: a wrong sum comes back with the message.
+    homeless = page.locator("#groep-homeless")
+    homeless.get_by_label("Sociale huurwoningen (corporatiebezit)").fill("")
+    homeless.get_by_label("Mutaties sociale huur per jaar").fill("")
     page.locator("#groep-homeless").get_by_label("Inwoners", exact=True).fill("90")
     page.get_by_role("button", name="Scenario opslaan").click()
     assert page.get_by_role("alert").first.is_visible()
@@ -178,11 +199,22 @@ def test_a_failed_run_page_is_accessible_and_says_why(page, app_url, login) -> N
         settings=[
             services.GroupSettingInput(
                 group_code="students", upper_bound_mutations_pct=Decimal("0.5")
-            )
+            ),
+            *(
+                services.GroupSettingInput(group_code=code, included=False)
+                for code in (
+                    "homeless",
+                    "status_holders",
+                    "urgent",
+                    "institution_leavers",
+                    "labour_migrants",
+                    "caravan_dwellers",
+                )
+            ),
         ],
         user=None,
     )
-    Scenario.objects.filter(pk=scenario.pk)  # settings of other groups are the defaults
+    Scenario.objects.filter(pk=scenario.pk)  # only the students are computed
     run = services.run_execute(
         run_id=ScenarioRun.objects.create(scenario=scenario, celery_task_id="x").pk
     )

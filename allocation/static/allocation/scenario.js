@@ -49,16 +49,19 @@
     out.classList.toggle("weight-sum--wrong", !ok);
   }
 
-  // Show the total and the national figures only where the chosen task or method needs them
-  // (fields with an error always stay visible).
+  // Show the settings of the chosen mode only (spread: task, key, credit, bounds, rounding;
+  // local and statutory: a short explanation), and the entered total only where the task
+  // is entered. Fields with an error always stay visible.
   function toggle(group) {
+    var checked = group.querySelector("input[name$='-mode']:checked");
+    var mode = checked ? checked.value : "spread";
     var task = group.querySelector("select[name$='-task_source']");
-    var method = group.querySelector("select[name$='-method']");
-    if (!task || !method) return;
-    var needs = {
-      entered: task.value === "entered",
-      statutory: task.value === "statutory" || method.value === "statutory"
-    };
+    group.querySelectorAll("[data-show-for-mode]").forEach(function (wrapper) {
+      var show = wrapper.dataset.showForMode === mode || wrapper.querySelector(".errorlist") !== null;
+      wrapper.hidden = !show;
+    });
+    if (!task) return;
+    var needs = { entered: task.value === "entered" };
     group.querySelectorAll("[data-show-for]").forEach(function (wrapper) {
       var show = needs[wrapper.dataset.showFor] || wrapper.querySelector(".errorlist") !== null;
       wrapper.hidden = !show;

@@ -58,6 +58,9 @@ def _table_overrides(values: list[str]) -> dict[str, str]:
 
 
 class Command(BaseCommand):
+    # Speaks the active language: Dutch (LANGUAGE_CODE) from the command line.
+    leave_locale_alone = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Translated when the command is made, not when the module is imported.
