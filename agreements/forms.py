@@ -103,3 +103,33 @@ class TransferAnswerForm(forms.Form):
     transfer = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.CharField(label=_("Answer (optional)"), required=False, max_length=2000)
     accept = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")], widget=forms.HiddenInput)
+
+
+class StandingTextsForm(forms.Form):
+    """The standing texts of a round's agreements, in Dutch: one field per text."""
+
+    considerations = forms.CharField(
+        label=_("Considerations"),
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 90, "lang": "nl"}),
+        help_text=_("In Dutch. An empty line starts a new item (a, b, c …) in the agreement."),
+    )
+    definitions = forms.CharField(
+        label=_("Definitions (article 1)"),
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 90, "lang": "nl"}),
+        help_text=_(
+            "In Dutch. An empty line starts a new paragraph. Say per target group what "
+            "counts as realised (gerealiseerd)."
+        ),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions (article 4)"),
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 90, "lang": "nl"}),
+        help_text=_("In Dutch. An empty line starts a new paragraph."),
+    )
+    reason = forms.CharField(
+        label=_("Why changed"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text=_("Optional; it is kept with the new version."),
+    )

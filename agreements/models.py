@@ -384,3 +384,118 @@ class RoundCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_round} → {self.new_round}"
+
+
+class PartnerKind(models.TextChoices):
+    CORPORATION = "corporatie", _("housing corporation")
+    CARE_PROVIDER = "zorgaanbieder", _("care provider")
+    PROVINCE = "provincie", _("province")
+    OTHER = "overig", _("other")
+
+
+class PartnerRole(models.TextChoices):
+    CO_SIGNER = "co-signer", _("co-signs the agreement")
+    OBSERVER = "observer", _("observer")
+
+
+class AgreementPartner(models.Model):
+    """A party beside the municipalities in a sub-region's agreement (DOMAIN.md 6): a housing
+    corporation or care provider that co-signs, or a province that observes. Entered as data
+    per sub-region by the programme team (admin)."""
+
+    subregion = models.ForeignKey(
+        "municipalities.SubRegion",
+        verbose_name=_("sub-region"),
+        on_delete=models.CASCADE,
+        related_name="agreement_partners",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=PartnerKind.choices)
+    role = models.CharField(
+        _("role in the agreement"),
+        max_length=10,
+        choices=PartnerRole.choices,
+        default=PartnerRole.CO_SIGNER,
+    )
+    representative = models.CharField(
+        _("represented by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and position of the person who signs, for example the director."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["subregion__name", "position", "name"]
+        verbose_name = _("agreement partner")
+        verbose_name_plural = _("agreement partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subregion", "name"], name="agreement_partner_unique_per_subregion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in PartnerKind]),
+                name="agreement_partner_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in PartnerRole]),
+                name="agreement_partner_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="agreement_partner_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.subregion})"
+
+
+class StandingTextKind(models.TextChoices):
+    CONSIDERATIONS = "considerations", _("considerations")
+    DEFINITIONS = "definitions", _("definitions")
+    CONDITIONS = "conditions", _("conditions")
+
+
+class StandingText(models.Model):
+    """One version of a standing text of a round's agreements (considerations, definitions,
+    conditions), in Dutch. Every change is a new version; the latest one counts. Once the
+    round is adopted its texts are frozen (agreements.services.standing_text_save refuses)."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="standing_texts"
+    )
+    kind = models.CharField(_("text"), max_length=16, choices=StandingTextKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    body = models.TextField(_("text (Dutch)"))
+    reason = models.CharField(_("why changed"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["round", "kind", "-version"]
+        verbose_name = _("standing text")
+        verbose_name_plural = _("standing texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "kind", "version"], name="standing_text_one_per_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in StandingTextKind]),
+                name="standing_text_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="standing_text_version"
+            ),
+            models.CheckConstraint(condition=~models.Q(body=""), name="standing_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.kind} v{self.version}"

@@ -23,6 +23,7 @@ from municipalities.models import Municipality, SubRegion
 from target_groups.models import TargetGroup
 
 from .models import (
+    AgreementPartner,
     Approval,
     ApprovalState,
     Comment,
@@ -31,6 +32,8 @@ from .models import (
     ProposalStatus,
     RoundCorrection,
     RoundTransition,
+    StandingText,
+    StandingTextKind,
     Transfer,
     TransferStatus,
 )
@@ -206,7 +209,7 @@ def net_after_transfers(proposal: Proposal, transfers: list[Transfer]) -> list[d
             delta[t.taker.cbs_code] = delta.get(t.taker.cbs_code, 0) + t.amount
         rows = []
         for a in data["result"]["allocations"]:
-            n = int(a["allocation"])
+            n = int(a.get("total_with_backlog", a["allocation"]))  # as agreed_result: computed
             d = delta.get(a["code"], 0)
             rows.append(
                 {
@@ -230,7 +233,8 @@ def net_after_transfers(proposal: Proposal, transfers: list[Transfer]) -> list[d
 
 
 def allocation_of(proposal: Proposal, *, group_code: str, cbs_code: str) -> int | None:
-    """A municipality's number for a group in the proposed computation."""
+    """A municipality's number for a group in the proposed computation, with a carried
+    backlog (what agreed_result calls ``computed``)."""
     results = (
         ScenarioRun.objects.filter(pk=proposal.run_id).values_list("results", flat=True).get() or {}
     )
@@ -239,7 +243,7 @@ def allocation_of(proposal: Proposal, *, group_code: str, cbs_code: str) -> int 
         return None
     for a in data["result"]["allocations"]:
         if a["code"] == cbs_code:
-            return int(a["allocation"])
+            return int(a.get("total_with_backlog", a["allocation"]))
     return None
 
 
@@ -376,20 +380,19 @@ class AgreedResult:
         }
 
 
-def adopted_proposal(round_: Round) -> Proposal:
-    """The proposal the chair adopted (1 query); NotAdopted when there is none."""
+def adopted_proposal(round_: Round) -> Proposal | None:
+    """The proposal the chair adopted (1 query). NotAdopted for a round that is not adopted;
+    None for a round adopted without a review proposal (made before reviews existed): its
+    agreed run stands as it is, without transfers."""
     if round_.status not in FROZEN_STATUSES or round_.agreed_run_id is None:
         raise NotAdopted(round_.pk)
-    proposal = (
+    return (
         Proposal.objects.filter(
             round=round_, run_id=round_.agreed_run_id, status=ProposalStatus.ADOPTED
         )
         .order_by("-proposed_at", "-pk")
         .first()
     )
-    if proposal is None:
-        raise NotAdopted(round_.pk)
-    return proposal
 
 
 def period_years(round_: Round) -> tuple[int, ...]:
@@ -408,10 +411,18 @@ def agreed_result(round_: Round) -> AgreedResult:
     from allocation.engine.timebase import phase_over_years
 
     proposal = adopted_proposal(round_)
-    results = (
-        ScenarioRun.objects.filter(pk=proposal.run_id).values_list("results", flat=True).get() or {}
+    run_id: int = round_.agreed_run_id  # type: ignore[assignment]  # set once adopted
+    row = ScenarioRun.objects.filter(pk=run_id).values_list("results", "digest").first()
+    if row is None or not row[0]:
+        raise NotAdopted(round_.pk)
+    results: dict[str, Any] = row[0]
+    stored_digest: str = row[1]
+    run_digest_hex = proposal.run_digest if proposal is not None else stored_digest
+    accepted = (
+        list(_transfers_qs().filter(proposal=proposal, status=TransferStatus.ACCEPTED))
+        if proposal is not None
+        else []
     )
-    accepted = list(_transfers_qs().filter(proposal=proposal, status=TransferStatus.ACCEPTED))
     delta: dict[tuple[str, str], int] = {}
     for t in accepted:
         giver, taker = (t.group.code, t.giver.cbs_code), (t.group.code, t.taker.cbs_code)
@@ -446,10 +457,204 @@ def agreed_result(round_: Round) -> AgreedResult:
     transfers = tuple(transfer_key(accepted))
     return AgreedResult(
         round_id=round_.pk,
-        run_id=proposal.run_id,
-        digest=review_digest_of(run_digest_hex=proposal.run_digest, transfers=list(transfers)),
-        run_digest=proposal.run_digest,
+        run_id=run_id,
+        digest=review_digest_of(run_digest_hex=run_digest_hex, transfers=list(transfers)),
+        run_digest=run_digest_hex,
         years=years,
         groups=groups,
         transfers=transfers,
     )
+
+
+# --- standing texts, partners and the decision history --------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentText:
+    """The text of one kind that counts for a round: its latest version, or the default."""
+
+    kind: str
+    label: str
+    body: str
+    version: int  # 0: the default, never saved for this round
+    entry: StandingText | None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        from .standing_texts import paragraphs
+
+        return paragraphs(self.body)
+
+
+def standing_texts(round_: Round) -> dict[str, CurrentText]:
+    """Per kind (considerations, definitions, conditions) the text that counts (1 query)."""
+    from .standing_texts import DEFAULTS
+
+    latest: dict[str, StandingText] = {}
+    for entry in (
+        StandingText.objects.filter(round=round_)
+        .select_related("created_by")
+        .order_by("kind", "-version")
+    ):
+        latest.setdefault(entry.kind, entry)
+    out = {}
+    for kind in StandingTextKind:
+        saved = latest.get(kind.value)
+        out[kind.value] = CurrentText(
+            kind=kind.value,
+            label=str(kind.label),
+            body=saved.body if saved else DEFAULTS[kind.value],
+            version=saved.version if saved else 0,
+            entry=saved,
+        )
+    return out
+
+
+def standing_text_history(round_: Round) -> list[StandingText]:
+    """Every saved version of the round's standing texts, newest first (1 query)."""
+    return list(
+        StandingText.objects.filter(round=round_)
+        .select_related("created_by")
+        .order_by("-created_at", "kind", "-version")
+    )
+
+
+def partners_of(subregion: SubRegion | None) -> list[AgreementPartner]:
+    """The active partners of a sub-region's agreement (all sub-regions for the MRA)."""
+    qs = AgreementPartner.objects.filter(active=True).select_related("subregion")
+    if subregion is not None:
+        qs = qs.filter(subregion=subregion)
+    return list(qs.order_by("subregion__name", "position", "name"))
+
+
+def decision_history(round_: Round) -> list[Approval]:
+    """Every decision of a sub-region in the round, whether it still counts or not, with
+    its reason: an objection stays on the record after a later approval (1 query)."""
+    return list(
+        Approval.objects.filter(proposal__round=round_)
+        .select_related("subregion", "user", "proposal")
+        .order_by("decided_at", "pk")
+    )
+
+
+def adoption_transition(round_: Round) -> RoundTransition | None:
+    """The status change by which the chair adopted the round (1 query)."""
+    return (
+        RoundTransition.objects.filter(round=round_, to_status=RoundStatus.AGREED)
+        .select_related("user")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    at: Any  # an aware datetime
+    what: str
+    who: str
+    detail: str
+    reason: str = ""
+    kind: str = ""  # transition, proposal, decision, transfer, text
+
+
+def _who(user: Any) -> str:
+    if user is None:
+        return "–"
+    return str(user.get_full_name() or user.get_username())
+
+
+def round_history(round_: Round) -> list[HistoryEvent]:
+    """Everything that happened to a round's agreement, oldest first (5 queries): status
+    changes, proposals, every decision of a sub-region (an objection and its reason stay
+    after a later approval), transfers and new versions of the standing texts."""
+    from django.utils.translation import gettext as _
+
+    events: list[HistoryEvent] = []
+    for t in RoundTransition.objects.filter(round=round_).select_related("user"):
+        events.append(
+            HistoryEvent(
+                at=t.at,
+                what=_("Status changed"),
+                who=_who(t.user),
+                detail=f"{RoundStatus(t.from_status).label} → {RoundStatus(t.to_status).label}",
+                reason=t.reason,
+                kind="transition",
+            )
+        )
+    for p in Proposal.objects.filter(round=round_).select_related("run__scenario", "proposed_by"):
+        events.append(
+            HistoryEvent(
+                at=p.proposed_at,
+                what=_("Computation proposed"),
+                who=_who(p.proposed_by),
+                detail=_("Scenario %(name)s") % {"name": p.run.scenario.name},
+                kind="proposal",
+            )
+        )
+        if p.voided_at is not None:
+            events.append(
+                HistoryEvent(
+                    at=p.voided_at,
+                    what=_("Proposal voided"),
+                    who="–",
+                    detail=_("Scenario %(name)s") % {"name": p.run.scenario.name},
+                    reason=p.void_reason,
+                    kind="proposal",
+                )
+            )
+    for a in decision_history(round_):
+        events.append(
+            HistoryEvent(
+                at=a.decided_at,
+                what=_("%(subregion)s approves") % {"subregion": a.subregion.name}
+                if a.decision == Decision.APPROVE
+                else _("%(subregion)s objects") % {"subregion": a.subregion.name},
+                who=_who(a.user),
+                detail=str(ApprovalState(a.state).label),
+                reason=a.reason,
+                kind="decision",
+            )
+        )
+    for tr in _transfers_qs().filter(round=round_):
+        detail = _("%(taker)s takes over %(amount)s of %(giver)s for %(group)s") % {
+            "taker": tr.taker.name,
+            "amount": tr.amount,
+            "giver": tr.giver.name,
+            "group": tr.group.name,
+        }
+        events.append(
+            HistoryEvent(
+                at=tr.proposed_at,
+                what=_("Transfer proposed"),
+                who=_who(tr.proposed_by),
+                detail=detail,
+                reason=tr.reason,
+                kind="transfer",
+            )
+        )
+        if tr.decided_at is not None:
+            events.append(
+                HistoryEvent(
+                    at=tr.decided_at,
+                    what=_("Transfer accepted")
+                    if tr.status == TransferStatus.ACCEPTED
+                    else _("Transfer rejected"),
+                    who=_who(tr.decided_by),
+                    detail=detail,
+                    reason=tr.answer,
+                    kind="transfer",
+                )
+            )
+    for entry in standing_text_history(round_):
+        events.append(
+            HistoryEvent(
+                at=entry.created_at,
+                what=_("Text changed"),
+                who=_who(entry.created_by),
+                detail=_("%(text)s, version %(version)s")
+                % {"text": StandingTextKind(entry.kind).label, "version": entry.version},
+                reason=entry.reason,
+                kind="text",
+            )
+        )
+    return sorted(events, key=lambda e: e.at)

@@ -28,6 +28,7 @@ from target_groups.models import TargetGroup
 
 from . import selectors as rs
 from .models import (
+    AgreementPartner,
     Approval,
     ApprovalState,
     Comment,
@@ -37,6 +38,8 @@ from .models import (
     ProposalStatus,
     RoundCorrection,
     RoundTransition,
+    StandingText,
+    StandingTextKind,
     Transfer,
     TransferStatus,
 )
@@ -384,6 +387,7 @@ def round_adopt(*, round_: Round, user: Any) -> Round:
         if Transfer.objects.filter(proposal=proposal, status=TransferStatus.PROPOSED).exists():
             raise ValidationError(_("A transfer still waits for an answer."))
         # Rows first, the round last: once the round is agreed, its rows are frozen.
+        _standing_texts_freeze(round_=round_, user=user)
         proposal.status = ProposalStatus.ADOPTED
         proposal.save(update_fields=["status"])
         round_.agreed_run = proposal.run
@@ -393,6 +397,63 @@ def round_adopt(*, round_: Round, user: Any) -> Round:
         # robust: a failure to schedule the PDFs is logged; it never undoes the adoption.
         transaction.on_commit(lambda: _schedule_agreements(round_id), robust=True)
     return round_
+
+
+def _standing_texts_freeze(*, round_: Round, user: Any) -> None:
+    """Store the default of every standing text the round never changed as its version 1,
+    so that the adopted agreement keeps its wording when the defaults change later."""
+    from .standing_texts import DEFAULTS
+
+    saved = set(StandingText.objects.filter(round=round_).values_list("kind", flat=True))
+    now = timezone.now()
+    for kind, body in DEFAULTS.items():
+        if kind in saved:
+            continue
+        entry = StandingText(
+            round=round_,
+            kind=kind,
+            version=1,
+            body=body,
+            reason=_("Default text, fixed when the round was adopted."),
+            created_by=user if getattr(user, "pk", None) else None,
+            created_at=now,
+        )
+        entry.full_clean(exclude=["round", "created_by"])
+        entry.save()
+
+
+def standing_text_save(
+    *, round_: Round, kind: str, body: str, user: Any, reason: str = ""
+) -> StandingText | None:
+    """Save a new version of one of the round's standing texts (programme team).
+
+    Refused for an adopted round (its texts are frozen). Returns None when the text did not
+    change (no new version)."""
+    if not access.can_manage_rounds(user):
+        raise PermissionDenied
+    if kind not in StandingTextKind.values:
+        raise ValidationError({"kind": _("Unknown text.")})
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise ValidationError({"body": _("The text cannot be empty.")})
+    with transaction.atomic():
+        round_ = _lock_round(round_)
+        _check_not_frozen(round_)
+        current = rs.standing_texts(round_)[kind]
+        if current.body.strip() == body:
+            return None
+        entry = StandingText(
+            round=round_,
+            kind=kind,
+            version=current.version + 1,
+            body=body,
+            reason=reason.strip()[:300],
+            created_by=user,
+            created_at=timezone.now(),
+        )
+        entry.full_clean(exclude=["round", "created_by"])
+        entry.save()
+    return entry
 
 
 def _schedule_agreements(round_id: int) -> None:
@@ -447,6 +508,19 @@ def round_correct(*, round_: Round, user: Any, reason: str) -> Round:
                 ),
                 user=user,
             )
+        for text in rs.standing_texts(old).values():
+            if text.entry is not None:  # the wording the old version agreed
+                copy = StandingText(
+                    round=new,
+                    kind=text.kind,
+                    version=1,
+                    body=text.body,
+                    reason=_("Copied from %(name)s.") % {"name": old.name},
+                    created_by=user,
+                    created_at=timezone.now(),
+                )
+                copy.full_clean(exclude=["round", "created_by"])
+                copy.save()
         correction = RoundCorrection(
             old_round=old, new_round=new, reason=reason, user=user, at=timezone.now()
         )
@@ -685,3 +759,32 @@ def deadline_reminders_send(*, today: date, days_before: int = DEADLINE_REMINDER
         )
         sent += len(messages)
     return sent
+
+
+# --- partners -------------------------------------------------------------------------------
+
+
+def agreement_partner_ensure(
+    *,
+    subregion: SubRegion,
+    name: str,
+    kind: str,
+    role: str,
+    representative: str = "",
+) -> tuple[AgreementPartner, bool]:
+    """A partner of a sub-region's agreements, made once (demo data and imports; the
+    programme team manages partners in the admin). Returns (partner, created)."""
+    with transaction.atomic():
+        existing = AgreementPartner.objects.filter(subregion=subregion, name=name).first()
+        if existing is not None:
+            return existing, False
+        partner = AgreementPartner(
+            subregion=subregion,
+            name=name,
+            kind=kind,
+            role=role,
+            representative=representative,
+        )
+        partner.full_clean()
+        partner.save()
+    return partner, True

@@ -28,12 +28,13 @@ from .forms import (
     CorrectionForm,
     DecisionForm,
     ProposeForm,
+    StandingTextsForm,
     TransferAnswerForm,
     TransferForm,
     TransitionForm,
     apply_errors,
 )
-from .models import ProposalStatus, Transfer, TransferStatus
+from .models import ProposalStatus, StandingTextKind, Transfer, TransferStatus
 from .services import PROGRAMME_TRANSITIONS
 
 
@@ -145,6 +146,8 @@ def _page(
         "answer_error": forms.get("answer_error"),
         "latest_void": latest_void,
         "show_void_banner": latest_void is not None and not overview.all_approved and not frozen,
+        "decisions": rs.decision_history(round_),
+        "can_edit_texts": access.can_manage_rounds(user),
     }
     return render(request, "agreements/review.html", context, status=status)
 
@@ -399,4 +402,74 @@ def municipality_thread(request: HttpRequest, pk: int, code: str) -> HttpRespons
             "form": form if can_write else None,
         },
         status=status,
+    )
+
+
+def standing_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The standing texts of a round's agreements (considerations, definitions, conditions):
+    the programme team edits them; every save is a new version; frozen once adopted."""
+    access.require(access.can_manage_rounds(request.user))
+    round_ = _round_or_404(pk)
+    texts = rs.standing_texts(round_)
+    frozen = rs.round_is_frozen(round_)
+    initial = {kind: text.body for kind, text in texts.items()}
+    form = StandingTextsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if frozen:
+            messages.error(request, _("This round is adopted: its texts can no longer change."))
+            return redirect(request.path)
+        if form.is_valid():
+            saved = []
+            try:
+                for kind in StandingTextKind.values:
+                    entry = review_services.standing_text_save(
+                        round_=round_,
+                        kind=kind,
+                        body=form.cleaned_data[kind],
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    if entry is not None:
+                        saved.append(str(StandingTextKind(kind).label))
+            except ValidationError as exc:
+                if not _on_form(form, exc):
+                    return _refused(request, round_, exc)
+            else:
+                if saved:
+                    messages.success(
+                        request,
+                        _("Saved as a new version: %(texts)s.") % {"texts": ", ".join(saved)},
+                    )
+                else:
+                    messages.info(request, _("Nothing changed."))
+                return redirect(request.path)
+        status = 400
+    return render(
+        request,
+        "agreements/standing_texts.html",
+        {
+            "round": round_,
+            "form": form,
+            "texts": texts,
+            "frozen": frozen,
+            "history": rs.standing_text_history(round_),
+        },
+        status=status,
+    )
+
+
+def round_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's history: status changes, every decision of the sub-regions (objections
+    with their reasons stay on the record), transfers and changes of the standing texts."""
+    access.require(access.can_view_rounds(request.user))
+    round_ = _round_or_404(pk)
+    return render(
+        request,
+        "agreements/history.html",
+        {
+            "round": round_,
+            "events": rs.round_history(round_),
+            "decisions": rs.decision_history(round_),
+        },
     )

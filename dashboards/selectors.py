@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from agreements.selectors import AgreedResult, NotAdopted, agreed_result
 from allocation.models import Round, RunStatus, Scenario, ScenarioRun
 from allocation.selectors import run_group_view
 from target_groups.models import TargetGroup
@@ -411,10 +412,18 @@ def scenario_comparison(
 
 
 def municipality_dashboard(
-    run: ScenarioRun, code: str, groups: Mapping[str, TargetGroup]
+    run: ScenarioRun,
+    code: str,
+    groups: Mapping[str, TargetGroup],
+    agreed: AgreedResult | None = None,
 ) -> dict[str, Any] | None:
-    """Everything about one municipality in a run; None when the run does not hold it."""
+    """Everything about one municipality in a run; None when the run does not hold it.
+    With `agreed` (the run is the adopted computation), the agreed numbers too."""
     overview = region_overview(run, groups)
+    if agreed is not None and agreed.run_id == run.pk:
+        overview = with_agreed(overview, agreed)
+    else:
+        agreed = None
     sections = []
     name = subregion = None
     for g in overview["groups"]:
@@ -447,4 +456,63 @@ def municipality_dashboard(
         "own_overall": own_overall,
         "neighbours": neighbours,
         "options": overview["options"],
+        "agreed": agreed,
     }
+
+
+# --- the agreed numbers of an adopted round -------------------------------------------------
+
+
+def agreed_of_round(round_: Round) -> AgreedResult | None:
+    """The agreed numbers of an adopted round (agreements.selectors.agreed_result: the
+    approved computation plus the accepted transfers), or None when it is not adopted."""
+    try:
+        return agreed_result(round_)
+    except NotAdopted:
+        return None
+
+
+def agreed_tables(agreed: AgreedResult) -> list[dict[str, Any]]:
+    """Per group: the agreed numbers per municipality and per sub-region (no queries)."""
+    tables = []
+    for code, group in agreed.groups.items():
+        subregions: dict[str, dict[str, Any]] = {}
+        for line in group.lines:
+            sub = subregions.setdefault(
+                line.subregion, {"name": line.subregion, "computed": 0, "agreed": 0}
+            )
+            sub["computed"] += line.computed
+            sub["agreed"] += line.agreed
+        tables.append(
+            {
+                "code": code,
+                "name": group.group.name,
+                "unit": group.group.get_unit_display(),
+                "total": group.total,
+                "total_per_year": group.total_per_year,
+                "lines": sorted(group.lines, key=lambda x: (x.name, x.code)),
+                "subregions": sorted(subregions.values(), key=lambda s: s["name"]),
+                "has_transfers": any(line.transfer for line in group.lines),
+            }
+        )
+    return tables
+
+
+def with_agreed(overview: dict[str, Any], agreed: AgreedResult) -> dict[str, Any]:
+    """Add the agreed numbers (after transfers) to the overview of the adopted computation:
+    `agreed` and `transfer` on every municipality row, `agreed` on every sub-region."""
+    for g in overview["groups"]:
+        group = agreed.groups.get(g["code"])
+        if group is None:
+            continue
+        lines = {line.code: line for line in group.lines}
+        for row in g["rows"]:
+            line = lines.get(row["code"])
+            row["agreed"] = line.agreed if line else None
+            row["transfer"] = line.transfer if line else None
+        for sub in g["subregions"]:
+            sub["agreed"] = sum(x.agreed for x in group.lines if x.subregion == sub["name"])
+        g["agreed_total"] = group.total
+        g["is_agreed"] = True
+    overview["agreed"] = agreed
+    return overview

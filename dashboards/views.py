@@ -52,6 +52,7 @@ def round_index(request: HttpRequest, round_pk: int) -> HttpResponse:
     round_ = _round_or_404(round_pk)
     scenarios = list(selectors.scenarios_of_round(round_=round_))
     computed = [(s.pk, s.name) for s in scenarios if s.latest_run_id]  # type: ignore[attr-defined]
+    agreed = selectors.agreed_of_round(round_)
     return render(
         request,
         "dashboards/round.html",
@@ -59,6 +60,8 @@ def round_index(request: HttpRequest, round_pk: int) -> HttpResponse:
             "round": round_,
             "scenarios": scenarios,
             "compare_form": CompareForm(choices=computed) if len(computed) >= 2 else None,
+            "agreed": agreed,
+            "agreed_tables": selectors.agreed_tables(agreed) if agreed else [],
         },
     )
 
@@ -75,6 +78,10 @@ def overview(request: HttpRequest, round_pk: int, scenario_pk: int) -> HttpRespo
     context: dict[str, Any] = {"round": round_, "scenario": scenario, "run": run}
     if run is not None:
         data = selectors.region_overview(run, selectors.groups_by_code())
+        agreed = selectors.agreed_of_round(round_)
+        if agreed is not None and agreed.run_id == run.pk:
+            # The adopted computation: show what was agreed, after the accepted transfers.
+            data = selectors.with_agreed(data, agreed)
         measures = selectors.map_measures(data, _measure_labels())
         form = MapForm(request.GET or None, choices=[(m.value, m.label) for m in measures])
         chosen = measures[0] if measures else None
@@ -117,7 +124,9 @@ def municipality(request: HttpRequest, round_pk: int, scenario_pk: int, code: st
     run = selectors.latest_run(scenario=scenario)
     context: dict[str, Any] = {"round": round_, "scenario": scenario, "run": run, "code": code}
     if run is not None:
-        data = selectors.municipality_dashboard(run, code, selectors.groups_by_code())
+        data = selectors.municipality_dashboard(
+            run, code, selectors.groups_by_code(), selectors.agreed_of_round(round_)
+        )
         if data is None:
             raise Http404(_("This computation has no municipality with this code."))
         mean = data["overall"]["fairness"]["mean_per_1000"] if data["overall"] else None

@@ -1,9 +1,10 @@
 """Fulfilment and pace of realisation against the agreed numbers. Pure: no database.
 
 - fulfilment = realised / agreed (cumulative realised over the quarters reported so far);
-- expected = agreed × the elapsed fraction of the period at the end of the last reported
-  quarter (days, counted inclusively: 1 January to 31 March of a two-year period from
-  1 January is 90 / 730);
+- expected = the agreed number as the agreement phases it over the years (DOMAIN.md 3: even
+  split, largest remainder), each year's part times the elapsed fraction of that year at the
+  end of the last reported quarter (days, counted inclusively): of 7 agreed over 2026–2027
+  (4 in 2026, 3 in 2027), 4 × 90 / 365 is expected by 31 March 2026;
 - pace = realised / expected, and the status:
   on track when pace ≥ 90%, behind from 60% up to 90%, far behind below 60%.
   Nothing agreed (0) or nothing expected yet counts as on track.
@@ -12,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -37,6 +39,15 @@ def elapsed_fraction(start: date, end: date, until: date | None) -> Fraction:
     return Fraction(max(0, min(elapsed, total)), total)
 
 
+def phased_expected(per_year: Sequence[int], years: Sequence[int], until: date | None) -> Fraction:
+    """What should be realised by `until`: each year's agreed part times the elapsed part of
+    that year (a year before `until` counts whole, a year after it not at all)."""
+    expected = Fraction(0)
+    for amount, year in zip(per_year, years, strict=True):
+        expected += amount * elapsed_fraction(date(year, 1, 1), date(year, 12, 31), until)
+    return expected
+
+
 def pace_of(realised: int, expected: Fraction, *, reported: bool) -> Pace:
     if not reported:
         return Pace.UNKNOWN
@@ -56,12 +67,8 @@ class Progress:
 
     agreed: int
     realised: int
-    fraction: Fraction  # elapsed part of the period
+    expected: Fraction  # what should be realised by now (phased_expected)
     reported: bool
-
-    @property
-    def expected(self) -> Fraction:
-        return self.agreed * self.fraction
 
     @property
     def fulfilment(self) -> Fraction | None:

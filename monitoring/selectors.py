@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from agreements.selectors import NotAdopted, agreed_result
 from allocation.models import Round, RoundStatus
 from core.models import FigureStatus
 from municipalities.models import Municipality
@@ -21,7 +23,7 @@ from target_groups.models import GroupFigure, TargetGroup
 
 from . import validation as mv
 from .models import Realisation
-from .progress import Pace, Progress, elapsed_fraction, percent
+from .progress import Pace, Progress, elapsed_fraction, percent, phased_expected
 
 PACE_LABELS = {
     Pace.ON_TRACK: _("on track"),
@@ -37,10 +39,8 @@ MONITORED_STATUSES = (RoundStatus.AGREED, RoundStatus.SUPERSEDED)
 
 def adopted_rounds() -> QuerySet[Round]:
     """Rounds with an agreed computation: agreed, or superseded by a later one."""
-    return (
-        Round.objects.filter(status__in=MONITORED_STATUSES, agreed_run__isnull=False)
-        .select_related("agreed_run")
-        .order_by("-period_start", "name")
+    return Round.objects.filter(status__in=MONITORED_STATUSES, agreed_run__isnull=False).order_by(
+        "-period_start", "name"
     )
 
 
@@ -50,21 +50,46 @@ def adopted_round_get(*, pk: int) -> Round:
 
 
 def agreed_numbers(round_: Round) -> dict[str, dict[str, int]]:
-    """Per group code and CBS code, the agreed number of the round's agreed computation.
-
-    The agreed number is the allocation including a carried backlog (`total_with_backlog`)
-    when the computation carried one over, else the allocation n_i.
-    """
-    run = round_.agreed_run
-    if run is None or not run.results:
+    """Per group code and CBS code, what the round agreed for its whole period: the
+    approved computation (with a carried backlog) plus the accepted transfers, read from
+    `agreements.selectors.agreed_result` (the one source of truth). Empty when the round
+    is not adopted."""
+    try:
+        return agreed_result(round_).by_code()
+    except NotAdopted:
         return {}
-    out: dict[str, dict[str, int]] = {}
-    for code, group in run.results.get("groups", {}).items():
-        out[code] = {
-            a["code"]: int(a.get("total_with_backlog", a["allocation"]))
-            for a in group["result"]["allocations"]
-        }
-    return out
+
+
+@dataclass(frozen=True)
+class Phasing:
+    """The agreed numbers per year, as the agreement phases them (agreed_result)."""
+
+    years: tuple[int, ...]
+    per_year: dict[str, dict[str, tuple[int, ...]]]  # group code -> CBS code -> per year
+
+    def of(self, group_code: str, cbs_code: str) -> tuple[int, ...]:
+        return self.per_year.get(group_code, {}).get(cbs_code, (0,) * len(self.years))
+
+
+def agreed_numbers_and_phasing(round_: Round) -> tuple[dict[str, dict[str, int]], Phasing]:
+    """What the round agreed for the whole period and per year (one read of agreed_result)."""
+    try:
+        result = agreed_result(round_)
+    except NotAdopted:
+        return {}, Phasing(years=(), per_year={})
+    phasing = Phasing(
+        years=result.years,
+        per_year={
+            code: {line.code: line.per_year for line in group.lines}
+            for code, group in result.groups.items()
+        },
+    )
+    return result.by_code(), phasing
+
+
+def agreed_phasing(round_: Round) -> Phasing:
+    """Per group and municipality, the agreed number per year of the period."""
+    return agreed_numbers_and_phasing(round_)[1]
 
 
 def agreed_groups(round_: Round) -> list[TargetGroup]:
@@ -210,14 +235,14 @@ class Dashboard:
         return [line for s in self.sections for line in s.lines]
 
 
-def _sum_line(label: str, lines: list[Line], *, kind: str, fraction: Any, reported: bool) -> Line:
+def _sum_line(label: str, lines: list[Line], *, kind: str, reported: bool) -> Line:
     return Line(
         label=label,
         kind=kind,
         progress=Progress(
             agreed=sum(line.progress.agreed for line in lines),
             realised=sum(line.progress.realised for line in lines),
-            fraction=fraction,
+            expected=sum((line.progress.expected for line in lines), Fraction(0)),
             reported=reported,
         ),
     )
@@ -230,13 +255,17 @@ def dashboard(
     visible: Callable[[Municipality], bool],
     region_total: bool,
     subregion_totals: Callable[[Any], bool],
+    agreed: dict[str, dict[str, int]] | None = None,
+    phasing: Phasing | None = None,
 ) -> Dashboard:
     """Realised against agreed for one group, for the municipalities `visible` allows.
 
     Sub-region totals are shown where `subregion_totals(subregion)` allows, the MRA total
-    when `region_total`; totals always cover every municipality of their area. Five queries.
+    when `region_total`; totals always cover every municipality of their area. Five queries
+    (and those of `agreed_numbers` unless `agreed` is given).
     """
-    agreed = agreed_numbers(round_)
+    agreed = agreed_numbers(round_) if agreed is None else agreed
+    phasing = agreed_phasing(round_) if phasing is None else phasing
     groups = [g for g in TargetGroup.objects.order_by("position", "code") if g.code in agreed]
     group = next((g for g in groups if g.code == group_code), groups[0] if groups else None)
     last = last_reported_quarter(round_)
@@ -268,7 +297,7 @@ def dashboard(
             progress=Progress(
                 agreed=group_agreed.get(m.cbs_code, 0),
                 realised=totals.get((group.code, m.cbs_code), 0),
-                fraction=fraction,
+                expected=phased_expected(phasing.of(group.code, m.cbs_code), phasing.years, until),
                 reported=reported,
             ),
         )
@@ -285,15 +314,12 @@ def dashboard(
                 section.name,
                 members[subregion_id],
                 kind="subregion",
-                fraction=fraction,
                 reported=reported,
             )
         if section.lines or section.total:
             board.sections.append(section)
     if region_total:
-        board.region = _sum_line(
-            "MRA", all_lines, kind="region", fraction=fraction, reported=reported
-        )
+        board.region = _sum_line("MRA", all_lines, kind="region", reported=reported)
         for g in groups:
             board.group_totals.append(
                 (
@@ -304,7 +330,13 @@ def dashboard(
                         progress=Progress(
                             agreed=sum(agreed[g.code].values()),
                             realised=sum(v for (gc, _m), v in totals.items() if gc == g.code),
-                            fraction=fraction,
+                            expected=sum(
+                                (
+                                    phased_expected(per_year, phasing.years, until)
+                                    for per_year in phasing.per_year.get(g.code, {}).values()
+                                ),
+                                Fraction(0),
+                            ),
                             reported=reported,
                         ),
                     ),
@@ -313,10 +345,16 @@ def dashboard(
     return board
 
 
-def carry_over_preview(round_: Round, *, visible: Callable[[Municipality], bool]) -> list[dict]:
+def carry_over_preview(
+    round_: Round,
+    *,
+    visible: Callable[[Municipality], bool],
+    agreed: dict[str, dict[str, int]] | None = None,
+) -> list[dict]:
     """What the next round receives with carry-over on: per municipality and group,
-    agreed − realised (as allocation reads it: `carry_over_realised`)."""
-    agreed = agreed_numbers(round_)
+    agreed − realised (as allocation reads it: `carry_over_realised`). `agreed` saves
+    reading the agreed numbers again when the caller has them."""
+    agreed = agreed_numbers(round_) if agreed is None else agreed
     realised = carry_over_realised(round_=round_)
     groups = [g for g in TargetGroup.objects.order_by("position", "code") if g.code in agreed]
     rows = []

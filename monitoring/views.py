@@ -52,12 +52,16 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     def visible(m: Municipality) -> bool:
         return access.can_view_monitoring_of(user, m)
 
+    # Read once: the dashboard (per period and per year) and the carry-over.
+    agreed, phasing = selectors.agreed_numbers_and_phasing(round_)
     board = selectors.dashboard(
         round_=round_,
         group_code=request.GET.get("groep"),
         visible=visible,
         region_total=access.can_view_monitoring_region_total(user),
         subregion_totals=lambda s: access.can_view_monitoring_subregion_total(user, s),
+        agreed=agreed,
+        phasing=phasing,
     )
     municipalities = [
         m for m in Municipality.objects.select_related("subregion").order_by("name") if visible(m)
@@ -80,7 +84,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "board": board,
         "quarters": quarters,
         "reports": reports,
-        "carry_over": selectors.carry_over_preview(round_, visible=visible),
+        "carry_over": selectors.carry_over_preview(round_, visible=visible, agreed=agreed),
         "can_import": access.can_import_realisations(user),
         "can_start_next_round": access.can_start_next_round(user),
     }

@@ -8,7 +8,7 @@ from .models import AgreementDocument
 class AgreementDocumentAdmin(admin.ModelAdmin):
     """Read-only: documents are made by the background job from the agreed run."""
 
-    list_display = ("round", "subregion", "status", "page_count", "finished_at")
+    list_display = ("round", "subregion", "status", "attempts", "page_count", "finished_at")
     list_filter = ("status", "round")
     list_select_related = ("round", "subregion")
     exclude = ("pdf",)
@@ -16,11 +16,14 @@ class AgreementDocumentAdmin(admin.ModelAdmin):
         "round",
         "subregion",
         "status",
+        "digest",
         "run_digest",
         "sha256",
         "page_count",
         "error_message",
         "created_at",
+        "queued_at",
+        "attempts",
         "started_at",
         "finished_at",
     )

@@ -1,10 +1,13 @@
 """Exports of a computation's results and their explanation: Excel and CSV (Dutch conventions).
 
-Both are built from the run's stored results (never recomputed). Excel: one sheet per target
-group plus a sheet "Methode" with the settings, weights, sources and the digest; numbers are
-real numbers (exact decimals). CSV: one table for all groups, semicolon separated, decimal
-comma, UTF-8 with a byte-order mark so that Excel opens it correctly in Dutch.
-openpyxl is imported inside the function so that web start-up stays fast.
+A computation's export is built from the run's stored results (never recomputed). The export
+of an adopted round adds the agreed numbers from `agreements.selectors.agreed_result` (the
+approved run plus the accepted transfers, per year): the columns "Overdracht", "Afgesproken"
+and one per year, and the approved digest. Excel: one sheet per target group plus a sheet
+"Methode" with the settings, weights, sources and digests; numbers are real numbers (exact
+decimals). CSV: one table for all groups, semicolon separated, decimal comma, UTF-8 with a
+byte-order mark so that Excel opens it correctly in Dutch. openpyxl is imported inside the
+function so that web start-up stays fast.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from agreements.selectors import AgreedResult
 from allocation.models import ScenarioRun
 from municipalities.models import Indicator
 
@@ -30,8 +34,18 @@ def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _columns() -> list[tuple[str, Callable[[Mapping[str, Any]], Cell]]]:
-    """(header, value) per column; the value reads one stored allocation."""
+def _per_year(index: int) -> Callable[[Mapping[str, Any]], Cell]:
+    def get(a: Mapping[str, Any]) -> Cell:
+        return int(a["agreed_line"].per_year[index])
+
+    return get
+
+
+def _columns(
+    agreed: AgreedResult | None = None,
+) -> list[tuple[str, Callable[[Mapping[str, Any]], Cell]]]:
+    """(header, value) per column; the value reads one stored allocation (with, for an
+    adopted round, its agreed line under the key "agreed_line")."""
 
     def step(*path: str) -> Callable[[Mapping[str, Any]], Cell]:
         def get(a: Mapping[str, Any]) -> Cell:
@@ -49,14 +63,24 @@ def _columns() -> list[tuple[str, Callable[[Mapping[str, Any]], Cell]]]:
 
         return get
 
-    return [
+    head: list[tuple[str, Callable[[Mapping[str, Any]], Cell]]] = [
         (_("CBS code"), lambda a: a["code"]),
         (_("Municipality"), lambda a: a["name"]),
         (_("Sub-region"), lambda a: a["subregion"]),
         (_("Quota"), lambda a: _dec(a["quota"])),
         (_("Fair share"), lambda a: a["allocation"]),
         (_("Backlog"), lambda a: a["backlog"]),
-        (_("Agreed"), lambda a: a["total_with_backlog"]),
+    ]
+    if agreed is None:
+        head.append((_("Agreed"), lambda a: a["total_with_backlog"]))
+    else:
+        head.append((_("Computed"), lambda a: a["agreed_line"].computed))
+        head.append((_("Transfer"), lambda a: a["agreed_line"].transfer))
+        head.append((_("Agreed (whole period)"), lambda a: a["agreed_line"].agreed))
+        for i, year in enumerate(agreed.years):
+            head.append((_("Agreed in %(year)s") % {"year": year}, _per_year(i)))
+    return [
+        *head,
         (_("Per 1,000 inhabitants"), step("per_1000_inhabitants")),
         (_("Key w"), step("key")),
         (_("Uncorrected share"), step("uncorrected_share")),
@@ -75,16 +99,27 @@ def _columns() -> list[tuple[str, Callable[[Mapping[str, Any]], Cell]]]:
     ]
 
 
-def _groups(run: ScenarioRun) -> Iterator[tuple[str, str, list[Mapping[str, Any]]]]:
-    """(code, Dutch name, allocations sorted by name) per computed group."""
+def _groups(
+    run: ScenarioRun, agreed: AgreedResult | None = None
+) -> Iterator[tuple[str, str, list[Mapping[str, Any]]]]:
+    """(code, Dutch name, allocations sorted by name) per computed group; for an adopted
+    round each allocation carries its agreed line ("agreed_line")."""
     settings = (run.scenario_settings or {}).get("groups", {})
     for code, data in (run.results or {}).get("groups", {}).items():
         name = settings.get(code, {}).get("name") or code
         allocations = sorted(data["result"]["allocations"], key=lambda a: (a["name"], a["code"]))
+        if agreed is not None:
+            group = agreed.groups.get(code)
+            if group is None:
+                continue
+            lines = {line.code: line for line in group.lines}
+            allocations = [{**a, "agreed_line": lines[a["code"]]} for a in allocations]
         yield code, name, allocations
 
 
-def export_filename(run: ScenarioRun, extension: str) -> str:
+def export_filename(run: ScenarioRun, extension: str, agreed: AgreedResult | None = None) -> str:
+    if agreed is not None:
+        return f"afspraken-ronde-{agreed.round_id}-{agreed.digest[:12]}.{extension}"
     return f"berekening-{run.pk}-{run.digest[:12]}.{extension}"
 
 
@@ -102,7 +137,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _method_rows(run: ScenarioRun) -> list[list[Cell]]:
+def _method_rows(run: ScenarioRun, agreed: AgreedResult | None = None) -> list[list[Cell]]:
     settings = run.scenario_settings or {}
     round_ = settings.get("round", {})
     scenario = settings.get("scenario", {})
@@ -112,6 +147,24 @@ def _method_rows(run: ScenarioRun) -> list[list[Cell]]:
         [_("Scenario"), scenario.get("name")],
         [_("Computation"), run.pk],
         [_("Digest (SHA-256)"), run.digest],
+    ]
+    if agreed is not None:
+        rows.append([_("Approved digest (controlecode)"), agreed.digest])
+        rows.append([_("Years of the period"), ", ".join(str(y) for y in agreed.years)])
+        for t in agreed.transfers:
+            rows.append(
+                [
+                    _("Transfer"),
+                    _("%(group)s: %(giver)s hands %(amount)s over to %(taker)s")
+                    % {
+                        "group": t["group"],
+                        "giver": t["from"],
+                        "amount": t["amount"],
+                        "taker": t["to"],
+                    },
+                ]
+            )
+    rows += [
         [_("Reference year"), round_.get("reference_year")],
         [_("Version"), round_.get("version")],
         [_("Computed on"), nl_date(run.finished_at.date()) if run.finished_at else None],
@@ -174,25 +227,26 @@ def _method_rows(run: ScenarioRun) -> list[list[Cell]]:
     year = round_.get("reference_year")
     if year:
         for s in figure_sources(int(year), used):
-            rows.append([s.indicator, s.source, nl_date(s.reference_date)])
+            rows.append([s.indicator, s.source, s.reference_date])
     return rows
 
 
-def run_workbook(run: ScenarioRun) -> bytes:
-    """The results of a run as an .xlsx workbook (Dutch headers, as the agreements)."""
+def run_workbook(run: ScenarioRun, agreed: AgreedResult | None = None) -> bytes:
+    """The results of a run as an .xlsx workbook (Dutch headers, as the agreements); with
+    `agreed` (an adopted round), the agreed numbers after transfers and per year."""
     with translation.override("nl"):
-        return _run_workbook(run)
+        return _run_workbook(run, agreed)
 
 
-def _run_workbook(run: ScenarioRun) -> bytes:
+def _run_workbook(run: ScenarioRun, agreed: AgreedResult | None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     default = workbook.active
-    columns = _columns()
+    columns = _columns(agreed)
     used: set[str] = {"Methode"}
-    for _code, name, allocations in _groups(run):
+    for _code, name, allocations in _groups(run, agreed):
         sheet = workbook.create_sheet(_sheet_title(name, used))
         sheet.append([header for header, _get in columns])
         for cell in sheet[1]:
@@ -201,7 +255,7 @@ def _run_workbook(run: ScenarioRun) -> bytes:
             sheet.append([get(a) for _header, get in columns])
         sheet.freeze_panes = "C2"
     method = workbook.create_sheet("Methode")
-    for row in _method_rows(run):
+    for row in _method_rows(run, agreed):
         method.append(row)
     method.column_dimensions["A"].width = 32
     method.column_dimensions["B"].width = 70
@@ -226,18 +280,19 @@ def _csv_value(value: Cell) -> str:
     return str(value)
 
 
-def run_csv(run: ScenarioRun) -> bytes:
-    """The results of a run as one CSV table: semicolons, decimal comma, UTF-8 with BOM."""
+def run_csv(run: ScenarioRun, agreed: AgreedResult | None = None) -> bytes:
+    """The results of a run as one CSV table: semicolons, decimal comma, UTF-8 with BOM;
+    with `agreed` (an adopted round), the agreed numbers after transfers and per year."""
     with translation.override("nl"):
-        return _run_csv(run)
+        return _run_csv(run, agreed)
 
 
-def _run_csv(run: ScenarioRun) -> bytes:
-    columns = _columns()
+def _run_csv(run: ScenarioRun, agreed: AgreedResult | None) -> bytes:
+    columns = _columns(agreed)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Target group"), *(header for header, _get in columns)])
-    for _code, name, allocations in _groups(run):
+    for _code, name, allocations in _groups(run, agreed):
         for a in allocations:
             writer.writerow([name, *(_csv_value(get(a)) for _header, get in columns)])
     return buffer.getvalue().encode("utf-8-sig")

@@ -1,14 +1,16 @@
 """Generated PDF agreements of an adopted round: one per sub-region and one for the MRA.
 
-A document is rendered from the frozen snapshot of the round's agreed run (its stored
-inputs, settings and results) and keeps the digest of that run and the SHA-256 of its own
-bytes, so that a printed or mailed PDF can be checked against the database later
-(`manage.py verify_agreement`). The PDF bytes live in the database: no shared media folder
-is needed between the web and worker processes.
+A document is rendered from the agreed numbers of the round (agreements.selectors.
+agreed_result: the approved run plus the accepted transfers) and keeps the approved digest
+(the *controlecode* the sub-regions' approvals were bound to), the digest of the run and the
+SHA-256 of its own bytes, so that a printed or mailed PDF can be checked against the
+database later (`manage.py verify_agreement`). The PDF bytes live in the database: no shared
+media folder is needed between the web and worker processes.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class DocumentStatus(models.TextChoices):
@@ -40,13 +42,23 @@ class AgreementDocument(models.Model):
         _("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
     run_digest = models.CharField(_("digest of the agreed computation"), max_length=64)
+    digest = models.CharField(
+        _("approved digest (controlecode)"),
+        max_length=64,
+        blank=True,
+        help_text=_("The digest the sub-regions approved: the computation plus the transfers."),
+    )
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     error_message = models.TextField(_("error message"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    history = HistoricalRecords(excluded_fields=["pdf"])
 
     class Meta:
         ordering = ["round", "subregion__name"]
@@ -70,6 +82,10 @@ class AgreementDocument(models.Model):
             models.CheckConstraint(
                 condition=models.Q(run_digest__regex=r"^[0-9a-f]{64}$"),
                 name="agreement_document_run_digest_hex",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(digest__regex=r"^([0-9a-f]{64})?$"),
+                name="agreement_document_digest_hex",
             ),
             # A ready document has its bytes and their checksum; any other has neither.
             models.CheckConstraint(

@@ -1,8 +1,9 @@
 """PDF rendering in one place: HTML templates to tagged, accessible PDF (PDF/UA-1) by WeasyPrint.
 
-WeasyPrint is imported inside the function so that web start-up stays fast. The digest of an
-agreement goes into the document's metadata (keywords ``mra-digest:<hex>``) as well as its
-text, so that `read_digest` can find it again in the bytes (see `verify_agreement`).
+WeasyPrint is imported inside the function so that web start-up stays fast. The controlecode
+of an agreement (the approved digest) goes into the document's metadata (keywords
+``mra-controlecode:<hex>``, and ``mra-cijfers:<hex>`` for its numbers) as well as its text,
+so that `read_digest` and `read_keyword` find them again in the bytes (`verify_agreement`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-DIGEST_KEYWORD = "mra-digest:"
-_DIGEST_RE = re.compile(rb"mra-digest:([0-9a-f]{64})")
+DIGEST_KEYWORD = "mra-controlecode:"
+# Documents made before issue 11 carried "mra-digest:"; they are read the same way.
+_DIGEST_RE = re.compile(rb"mra-(?:controlecode|digest):([0-9a-f]{64})")
 _STREAM_RE = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 
 
@@ -60,9 +62,8 @@ def render_pdf(
     return render_pdf_document(template, context, title=title, language=language).content
 
 
-def read_digest(pdf: bytes) -> str | None:
-    """The agreement digest stored in a PDF's metadata (or compressed streams), or None."""
-    match = _DIGEST_RE.search(pdf)
+def _search(pdf: bytes, pattern: re.Pattern[bytes]) -> str | None:
+    match = pattern.search(pdf)
     if match:
         return match.group(1).decode("ascii")
     for stream in _STREAM_RE.finditer(pdf):
@@ -70,7 +71,17 @@ def read_digest(pdf: bytes) -> str | None:
             data = zlib.decompress(stream.group(1))
         except zlib.error:
             continue
-        match = _DIGEST_RE.search(data)
+        match = pattern.search(data)
         if match:
             return match.group(1).decode("ascii")
     return None
+
+
+def read_digest(pdf: bytes) -> str | None:
+    """The controlecode stored in a PDF's metadata (or compressed streams), or None."""
+    return _search(pdf, _DIGEST_RE)
+
+
+def read_keyword(pdf: bytes, name: str) -> str | None:
+    """A hexadecimal value stored as ``<name>:<hex>`` in a PDF's keywords, or None."""
+    return _search(pdf, re.compile(re.escape(name).encode("ascii") + rb":([0-9a-f]{64})"))

@@ -1,86 +1,66 @@
-"""Reads for agreements and exports: the content of a PDF agreement, built from the frozen
-snapshot of a round's agreed run (its stored settings, inputs and results; never recomputed).
+"""Reads for agreements and exports: the content of a PDF agreement of an adopted round.
 
-Only texts (group definitions, the names and sources of the figures) come from the current
-database; every number in an agreement comes from the agreed run.
+Every number comes from `agreements.selectors.agreed_result` (the approved run plus the
+accepted transfers, phased per year): the one source of truth of an adopted round. The
+appendix explains each number from the run's stored steps (never recomputed). Texts come
+from the round's standing texts (frozen at adoption), the target groups and the partners.
+The document is Dutch whatever the interface language (see reports/wording.py).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import F, QuerySet
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
-from allocation.models import Round, RoundStatus, RunStatus, ScenarioRun
-from municipalities.models import Indicator, MunicipalFigure, SubRegion
-from target_groups.models import GroupFigure, TargetGroup
+from agreements import selectors as agreement_selectors
+from agreements.models import PartnerKind, PartnerRole
+from agreements.selectors import AgreedGroup, AgreedLine, AgreedResult
+from allocation.models import Round, RoundStatus, ScenarioRun
+from municipalities.models import Indicator, MunicipalFigure, Municipality, SubRegion
+from target_groups.models import GroupFigure
 
+from . import wording as w
 from .documents import (
     AgreementDocument,
-    AgreementRow,
     CalculationLine,
+    FallbackRow,
+    FallbackSection,
     GroupSection,
+    MunicipalitySummary,
+    NumberRow,
+    Party,
     SourceLine,
     SubregionTotal,
+    SummaryItem,
+    TransferLine,
 )
 from .models import AgreementDocument as AgreementDocumentModel
 from .models import DocumentStatus
 
 MRA_NAME = "Metropoolregio Amsterdam"
 MRA_SLUG = "mra"
+PROGRAMME_NAME = "Een thuis voor iedereen"
 
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+# Kept for the callers that format numbers and dates (exports, tests).
+nl_number = w.nl_number
+nl_date = w.nl_date
+nl_pct = w.nl_pct
+
+# The one NotAdopted: a round without an adopted agreement has no PDF, export or targets.
+NotAdopted = agreement_selectors.NotAdopted
 
 
-# --- Dutch number formats ---------------------------------------------------------------
-
-
-def nl_number(value: Decimal | int | str | None, places: int = 0) -> str:
-    """12345.678 -> "12.345,68" (places=2). None -> "–"."""
-    if value is None:
-        return "–"
-    number = Decimal(str(value))
-    quant = Decimal(1).scaleb(-places)
-    text = f"{number.quantize(quant, rounding=ROUND_HALF_UP):,.{places}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def nl_date(value: date | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
-
-
-def nl_pct(part: int | Decimal, whole: int | Decimal, places: int = 1) -> str:
-    if not whole:
-        return "–"
-    return nl_number(Decimal(100) * Decimal(part) / Decimal(whole), places) + "%"
-
-
-# --- rounds and their agreed run --------------------------------------------------------
-
-
-class NotAdopted(Exception):
-    """The round has no adopted (agreed) computation: there is nothing to put in a PDF."""
+# --- rounds and their agreed numbers --------------------------------------------------------
 
 
 def round_is_adopted(round_: Round) -> bool:
@@ -90,14 +70,20 @@ def round_is_adopted(round_: Round) -> bool:
     )
 
 
+def agreed_result(round_: Round) -> AgreedResult:
+    """The agreed numbers of an adopted round (agreements.selectors.agreed_result)."""
+    return agreement_selectors.agreed_result(round_)
+
+
 def agreed_run_of(round_: Round) -> ScenarioRun:
-    """The adopted computation of a round, with its stored data. Raises NotAdopted."""
+    """The adopted computation of a round, with its stored data (for its explanation).
+    Raises NotAdopted."""
     if not round_is_adopted(round_):
         raise NotAdopted(round_.pk)
     run_id: int = round_.agreed_run_id  # type: ignore[assignment]  # set when adopted
     run = (
         ScenarioRun.objects.select_related("scenario__round")
-        .filter(pk=run_id, status=RunStatus.SUCCEEDED)
+        .filter(pk=run_id, status="succeeded")
         .first()
     )
     if run is None or not run.results:
@@ -105,22 +91,58 @@ def agreed_run_of(round_: Round) -> ScenarioRun:
     return run
 
 
+def agreed_numbers(*, round_: Round, subregion: SubRegion | None) -> dict[str, list[AgreedLine]]:
+    """Per group code, the agreed lines of the scope's municipalities (agreed_result)."""
+    agreed = agreed_result(round_)
+    return {
+        code: [
+            line for line in group.lines if subregion is None or line.subregion == subregion.name
+        ]
+        for code, group in agreed.groups.items()
+    }
+
+
+def scope_numbers(agreed: AgreedResult, scope: str | None) -> list[dict[str, Any]]:
+    """The agreed numbers of one scope (a sub-region's name, None for the MRA) in canonical
+    form: what a document of that scope must print, and what verification compares."""
+    rows = []
+    for code, group in agreed.groups.items():
+        for line in group.lines:
+            if scope is None or line.subregion == scope:
+                rows.append(
+                    {
+                        "group": code,
+                        "code": line.code,
+                        "name": line.name,
+                        "agreed": line.agreed,
+                        "per_year": list(line.per_year),
+                    }
+                )
+    return sorted(rows, key=lambda r: (r["group"], r["code"]))
+
+
+def scope_numbers_digest(agreed: AgreedResult, scope: str | None) -> str:
+    """SHA-256 of the scope's agreed numbers and the approved digest (in the PDF's metadata)."""
+    payload = {"digest": agreed.digest, "numbers": scope_numbers(agreed, scope)}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def round_decision_date(round_: Round) -> date | None:
-    """When the round was adopted: the first history entry with status agreed."""
-    explicit = getattr(round_, "agreed_at", None)
-    if explicit is not None:
-        return explicit.date() if hasattr(explicit, "date") else explicit
+    """When the chair adopted the round (its status change to agreed)."""
+    transition = agreement_selectors.adoption_transition(round_)
+    if transition is not None:
+        return timezone.localtime(transition.at).date()
     entry = (
         round_.history.filter(status=RoundStatus.AGREED)  # type: ignore[attr-defined]
         .order_by("history_date")
         .values_list("history_date", flat=True)
         .first()
     )
-    if entry is None:
-        return None
-    from django.utils import timezone
+    return timezone.localtime(entry).date() if entry is not None else None
 
-    return timezone.localtime(entry).date()
+
+# --- stored documents -----------------------------------------------------------------------
 
 
 def agreement_documents_of(*, round_: Round) -> QuerySet[AgreementDocumentModel]:
@@ -145,11 +167,11 @@ def agreement_document_get(
     return qs.filter(subregion__slug=scope).first()
 
 
-def agreement_document_by_digest(*, digest: str) -> list[AgreementDocumentModel]:
-    """Ready documents generated from a run with this digest (for verification)."""
+def agreement_documents_by_digest(*, digest: str) -> list[AgreementDocumentModel]:
+    """Ready documents that carry this approved digest (for verification)."""
     return list(
-        AgreementDocumentModel.objects.filter(run_digest=digest, status=DocumentStatus.READY)
-        .select_related("round", "round__agreed_run", "subregion")
+        AgreementDocumentModel.objects.filter(digest=digest, status=DocumentStatus.READY)
+        .select_related("round", "subregion")
         .defer("pdf")
     )
 
@@ -164,190 +186,8 @@ def subregion_from_scope(scope: str) -> SubRegion | None:
 # --- the document -----------------------------------------------------------------------
 
 
-def _method_lines(settings: Mapping[str, Any], indicator_names: Mapping[str, str]) -> list[str]:
-    lines = []
-    weights = settings.get("weights") or {}
-    if weights:
-        parts = [
-            _("%(pct)s %(indicator)s")
-            % {
-                "pct": nl_number(Decimal(w) * 100, 1).removesuffix(",0") + "%",
-                "indicator": indicator_names.get(code, code).lower(),
-            }
-            for code, w in weights.items()
-        ]
-        lines.append(_("Distribution key: %(parts)s.") % {"parts": ", ".join(parts)})
-    source = settings.get("task_source")
-    if source == "entered":
-        lines.append(
-            _("Regional task: the entered total of %(total)s.")
-            % {"total": nl_number(settings.get("entered_total"))}
-        )
-    elif source == "statutory":
-        lines.append(_("Regional task: the sum of the statutory tasks."))
-    else:
-        lines.append(_("Regional task: the sum of the demand the municipalities reported."))
-    factor = Decimal(settings.get("credit_factor") or 0)
-    if factor:
-        lines.append(
-            _("Credit for existing effort: factor %(factor)s of what a municipality already does.")
-            % {"factor": nl_number(factor, 2)}
-        )
-    else:
-        lines.append(_("No credit for existing effort."))
-    if settings.get("max_credit_fraction") is not None:
-        lines.append(
-            _("Credit cuts a share by at most %(pct)s.")
-            % {"pct": nl_number(Decimal(settings["max_credit_fraction"]) * 100, 0) + "%"}
-        )
-    if settings.get("upper_bound_mutations_pct") is not None:
-        lines.append(
-            _("Upper bound: at most %(pct)s of a municipality's yearly mutations.")
-            % {"pct": nl_number(Decimal(settings["upper_bound_mutations_pct"]), 1) + "%"}
-        )
-    method_names = {
-        "hamilton": _("largest remainder (Hamilton)"),
-        "sainte-lague": "Sainte-Laguë",
-        "dhondt": "D'Hondt",
-        "huntington-hill": "Huntington-Hill",
-        "statutory": _("statutory task (Huisvestingswet 2014, art. 29)"),
-    }
-    method = settings.get("method", "hamilton")
-    lines.append(
-        _("Rounding to whole numbers: %(method)s.") % {"method": method_names.get(method, method)}
-    )
-    if settings.get("two_tier"):
-        lines.append(_("Two tiers: first per sub-region, then within each sub-region."))
-    if settings.get("carry_over"):
-        lines.append(_("The backlog of the previous period is added to the new task."))
-    return lines
-
-
-def _calculation(
-    a: Mapping[str, Any], indicator_names: Mapping[str, str], total: int
-) -> CalculationLine:
-    steps = a["steps"]
-    lines: list[str] = []
-    parts = []
-    for code, ind in steps["indicators"].items():
-        if ind.get("weight") is None or ind.get("share") is None:
-            continue
-        parts.append(
-            _("%(indicator)s %(value)s of %(total)s = %(share)s × weight %(weight)s")
-            % {
-                "indicator": indicator_names.get(code, code),
-                "value": nl_number(ind["value"], 0 if Decimal(ind["value"]) % 1 == 0 else 2),
-                "total": nl_number(ind["regional_total"], 0),
-                "share": nl_number(ind["share"], 6),
-                "weight": nl_number(ind["weight"], 4),
-            }
-        )
-    if parts:
-        lines.append(
-            _("Key w = %(parts)s; w = %(key)s.")
-            % {"parts": "; ".join(parts), "key": nl_number(steps["key"], 6)}
-        )
-    lines.append(
-        _("Uncorrected share w × T = %(key)s × %(total)s = %(share)s.")
-        % {
-            "key": nl_number(steps["key"], 6),
-            "total": nl_number(total),
-            "share": nl_number(steps["uncorrected_share"], 4),
-        }
-    )
-    credit = steps["credit"]
-    if Decimal(credit["factor"]):
-        lines.append(
-            _(
-                "Credit: existing effort %(effort)s × factor %(factor)s = %(credit)s; "
-                "corrected quota q = %(corrected)s."
-            )
-            % {
-                "effort": nl_number(credit["existing_effort"], 0),
-                "factor": nl_number(credit["factor"], 2),
-                "credit": nl_number(credit["credit"], 4),
-                "corrected": nl_number(credit["corrected_quota"], 4),
-            }
-        )
-        if credit.get("already_does_more_than_its_share"):
-            lines.append(_("Already does more than its share: gets 0."))
-    bounds = steps["bounds"]
-    if bounds.get("lower") is not None or bounds.get("upper") is not None:
-        lines.append(
-            _("Bounds: lower %(lower)s, upper %(upper)s; bound reached: %(hit)s.")
-            % {
-                "lower": nl_number(bounds.get("lower"), 4),
-                "upper": nl_number(bounds.get("upper"), 4),
-                "hit": bounds.get("bound_hit") or _("none"),
-            }
-        )
-    if "subregion" in steps:
-        sub = steps["subregion"]
-        lines.append(
-            _("Sub-region %(name)s: quota %(quota)s, whole number %(allocation)s.")
-            % {
-                "name": sub["name"],
-                "quota": nl_number(sub["quota"], 4),
-                "allocation": sub["allocation"],
-            }
-        )
-    if "statutory" in steps:
-        st = steps["statutory"]
-        lines.append(
-            _("Statutory task: %(vg)s × %(p)s / %(pnl)s, rounded up.")
-            % {
-                "vg": nl_number(st["national_total"]),
-                "p": nl_number(st["population"], 0),
-                "pnl": nl_number(st["national_population"]),
-            }
-        )
-    lines.append(_("Quota a = %(quota)s.") % {"quota": nl_number(steps["quota"], 6)})
-    rounding = steps["rounding"]
-    lines.append(
-        _("Rounding: whole part %(floor)s, remainder %(rest)s, rank %(rank)s: %(decision)s.")
-        % {
-            "floor": rounding["floor"],
-            "rest": nl_number(rounding["remainder"], 6),
-            "rank": rounding["rank"] if rounding.get("rank") is not None else "–",
-            "decision": rounding.get("decision") or "–",
-        }
-    )
-    lines.append(
-        _("Agreed number n = %(n)s; backlog %(b)s; total %(t)s.")
-        % {"n": a["allocation"], "b": a["backlog"], "t": a["total_with_backlog"]}
-    )
-    lines.append(
-        _("Per 1,000 inhabitants: %(per)s; pure population share %(pop)s (difference %(diff)s).")
-        % {
-            "per": nl_number(steps.get("per_1000_inhabitants"), 2),
-            "pop": nl_number(steps.get("population_share"), 2),
-            "diff": nl_number(steps.get("difference_from_population_share"), 2),
-        }
-    )
-    return CalculationLine(municipality=a["name"], lines=tuple(lines))
-
-
 def _svg_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def _chart(rows: list[dict[str, Any]], *, title: str, category_title: str) -> tuple[str, str]:
-    from .charts import bar_chart
-
-    description = _("Bar chart of the agreed numbers in %(title)s; the table shows the same.") % {
-        "title": title
-    }
-    chart = bar_chart(
-        rows,
-        category="name",
-        value="value",
-        title=title,
-        value_title=_("Agreed"),
-        category_title=category_title,
-        description=description,
-        value_format=",d",
-    )
-    return _svg_uri(chart.svg()), description
 
 
 def _share_chart(
@@ -356,53 +196,33 @@ def _share_chart(
     """One chart for a sub-region: its share of the MRA per group, against its population."""
     from .charts import bar_chart
 
-    description = _(
-        "Bar chart of the share of %(scope)s in the MRA per target group; the dashed line is "
-        "its share of the inhabitants (%(pct)s). The table above shows the same."
-    ) % {"scope": scope, "pct": nl_number(Decimal(str(population_pct)), 1) + "%"}
+    description = (
+        f"Staafdiagram van het aandeel van {scope} in de MRA per doelgroep; de stippellijn is "
+        f"het aandeel in de inwoners ({w.nl_number(Decimal(str(population_pct)), 1)}%). De "
+        "tabel erboven toont hetzelfde."
+    )
     chart = bar_chart(
         rows,
         category="name",
         value="value",
-        title=_("Share of %(scope)s in the MRA per target group") % {"scope": scope},
-        value_title=_("Share of the MRA (%)"),
-        category_title=_("Target group"),
+        title=f"Aandeel van {scope} in de MRA per doelgroep",
+        value_title="Aandeel in de MRA (%)",
+        category_title="Doelgroep",
         description=description,
         reference=population_pct,
-        reference_title=_("Share of the inhabitants"),
+        reference_title="Aandeel in de inwoners",
         value_format=",.1f",
     )
     return _svg_uri(chart.svg()), description
 
 
-def _population_pct(allocations: list[Mapping[str, Any]], scope: str) -> Decimal | None:
-    """The sub-region's share of the MRA's inhabitants, in percent, from the stored steps."""
-    mine = everyone = Decimal(0)
-    for a in allocations:
-        population = (a["steps"]["indicators"].get("population") or {}).get("value")
-        if population is None:
-            return None
-        everyone += Decimal(population)
-        if a["subregion"] == scope:
-            mine += Decimal(population)
-    return Decimal(100) * mine / everyone if everyone else None
-
-
-@dataclass(frozen=True)
-class _Texts:
-    groups: dict[str, TargetGroup]
-    indicator_names: dict[str, str]
-
-
-def _texts() -> _Texts:
-    return _Texts(
-        groups={g.code: g for g in TargetGroup.objects.all()},
-        indicator_names={i.code: i.name_nl for i in Indicator.objects.all()},
-    )
+def _population(a: Mapping[str, Any]) -> Decimal | None:
+    value = (a["steps"]["indicators"].get("population") or {}).get("value")
+    return None if value is None else Decimal(str(value))
 
 
 def figure_sources(reference_year: int, indicator_codes: set[str]) -> list[SourceLine]:
-    seen: dict[tuple[str, str, date], None] = {}
+    seen: dict[tuple[str, str, date | None], None] = {}
     for name, source, ref in (
         MunicipalFigure.objects.filter(year=reference_year, indicator__code__in=indicator_codes)
         .values_list("indicator__name_nl", "source", "reference_date")
@@ -416,175 +236,470 @@ def figure_sources(reference_year: int, indicator_codes: set[str]) -> list[Sourc
         .distinct()
         .order_by("source", "reference_date")
     ):
-        seen.setdefault((_("Target-group figures"), source, ref), None)
-    return [SourceLine(name, source, ref) for (name, source, ref) in seen]
+        seen.setdefault(("Cijfers van de doelgroepen", source, ref), None)
+    return [SourceLine(name, source, w.nl_date(ref)) for (name, source, ref) in seen]
+
+
+def _group_mode(settings: Mapping[str, Any], method: str) -> str:
+    from allocation.selectors import setting_mode
+
+    mode = setting_mode(settings) if settings else ""
+    if mode in w.MODE_SENTENCES_NL:
+        return mode
+    if method in ("statutory", "local"):
+        return method
+    return "spread"
+
+
+def _maatwerk_warnings(run: ScenarioRun) -> dict[str, list[str]]:
+    """Per group code, the Dutch maatwerk warnings (a group spread although spreading does
+    not suit it, or a statutory task computed otherwise): allocation.selectors."""
+    from allocation.selectors import maatwerk_warnings
+
+    out: dict[str, list[str]] = {}
+    with translation.override("nl"):
+        for warning in maatwerk_warnings(run):
+            out.setdefault(warning.group, []).append(str(warning.message))
+    return out
+
+
+@dataclass(frozen=True)
+class _Context:
+    round: Round
+    agreed: AgreedResult
+    run: ScenarioRun
+    scope: str
+    is_mra: bool
+    municipalities: list[Municipality]
+    indicator_names: dict[str, str]
+    previous: AgreedResult | None
+    previous_name: str
+    warnings: dict[str, list[str]]
+
+
+def _previous(round_: Round) -> tuple[AgreedResult | None, str]:
+    from allocation.selectors import previous_agreed_round
+
+    previous = previous_agreed_round(round_)
+    if previous is None:
+        return None, ""
+    try:
+        return agreement_selectors.agreed_result(previous), previous.name
+    except NotAdopted:
+        return None, ""
+
+
+def _group_section(ctx: _Context, code: str, group: AgreedGroup) -> GroupSection:
+    results = (ctx.run.results or {})["groups"][code]
+    result = results["result"]
+    settings = (ctx.run.scenario_settings or {}).get("groups", {}).get(code, {})
+    method = str(result.get("method") or settings.get("method") or "hamilton")
+    stored = {a["code"]: a for a in result["allocations"]}
+    unit = group.group.unit
+    lines = [line for line in group.lines if ctx.is_mra or line.subregion == ctx.scope]
+    lines.sort(key=lambda x: (x.subregion, x.name) if ctx.is_mra else (x.name,))
+    rows = []
+    for line in lines:
+        population = _population(stored[line.code])
+        per_1000 = w.nl_number(Decimal(line.agreed) * 1000 / population, 2) if population else "–"
+        rows.append(
+            NumberRow(
+                code=line.code,
+                name=line.name,
+                subregion=line.subregion,
+                allocation=line.allocation,
+                computed=line.computed,
+                backlog=line.backlog,
+                transfer=line.transfer,
+                agreed=line.agreed,
+                per_year=line.per_year,
+                per_1000=per_1000,
+            )
+        )
+    scope_total = sum(r.agreed for r in rows)
+    per_year = (
+        tuple(map(sum, zip(*(r.per_year for r in rows), strict=True)))
+        if rows
+        else tuple(0 for _ in ctx.agreed.years)
+    )
+    subregion_totals = []
+    if ctx.is_mra:
+        per_sub: dict[str, int] = {}
+        for line in group.lines:
+            per_sub[line.subregion] = per_sub.get(line.subregion, 0) + line.agreed
+        subregion_totals = [
+            SubregionTotal(name, total, w.nl_pct(total, group.total))
+            for name, total in sorted(per_sub.items())
+        ]
+    total = int(result.get("total") or result.get("allocated_total") or 0)
+    context = w.rounding_context(result) if method == "hamilton" else {}
+    calculations = [
+        CalculationLine(
+            municipality=line.name,
+            lines=tuple(
+                w.calculation_lines(
+                    stored[line.code],
+                    method=method,
+                    total=total,
+                    unit=unit,
+                    indicator_names=ctx.indicator_names,
+                    rounding_context=context.get(line.code),
+                    transfer=line.transfer,
+                    agreed=line.agreed,
+                    per_year=line.per_year,
+                    years=ctx.agreed.years,
+                )
+            ),
+        )
+        for line in lines
+    ]
+    return GroupSection(
+        code=code,
+        name=group.group.name_nl,
+        unit=w.unit_label(unit),
+        definition=group.group.definition_nl,
+        mode=w.MODE_SENTENCES_NL[_group_mode(settings, method)],
+        household_size=w.nl_decimal(
+            settings.get("household_size") or group.group.household_size, 2
+        ),
+        method=w.method_lines(settings, ctx.indicator_names, _group_mode(settings, method)),
+        rows=rows,
+        total=scope_total,
+        total_per_year=per_year,
+        mra_total=group.total,
+        share_of_mra=w.nl_pct(scope_total, group.total),
+        calculations=calculations,
+        subregion_totals=subregion_totals,
+        warnings=ctx.warnings.get(code, []),
+        has_transfers=any(r.transfer for r in rows),
+    )
+
+
+def _change_sentence(
+    ctx: _Context, code: str, line: AgreedLine, unit: str
+) -> tuple[str, int | None]:
+    if ctx.previous is None:
+        return "", None
+    before = ctx.previous.number(code, line.code)
+    if before is None:
+        return f"Nieuw ten opzichte van {ctx.previous_name}.", None
+    old_years = len(ctx.previous.years) or 1
+    new_years = len(ctx.agreed.years) or 1
+    old_avg = Decimal(before) / old_years
+    new_avg = Decimal(line.agreed) / new_years
+    diff = new_avg - old_avg
+    if diff == 0:
+        trend = "evenveel als"
+    elif diff > 0:
+        trend = f"{w.nl_decimal(diff, 1)} per jaar meer dan"
+    else:
+        trend = f"{w.nl_decimal(-diff, 1)} per jaar minder dan"
+    return (
+        f"In {ctx.previous_name} was dit {w.nl_number(before)} {w.unit_words(unit, before)} "
+        f"voor de hele periode, gemiddeld {w.nl_decimal(old_avg, 1)} per jaar; nu gemiddeld "
+        f"{w.nl_decimal(new_avg, 1)} per jaar: {trend} in de vorige ronde.",
+        before,
+    )
+
+
+def _summaries(ctx: _Context, transfers: list[TransferLine]) -> list[MunicipalitySummary]:
+    summaries = []
+    lines_by_muni: dict[str, list[tuple[str, AgreedGroup, AgreedLine]]] = {}
+    for code, group in ctx.agreed.groups.items():
+        for line in group.lines:
+            lines_by_muni.setdefault(line.code, []).append((code, group, line))
+    years = ctx.agreed.years
+    for m in ctx.municipalities:
+        items = []
+        notes = []
+        for code, group, line in lines_by_muni.get(m.cbs_code, []):
+            unit = group.group.unit
+            name = group.group.name_nl
+            sentence = (
+                f"{w.nl_number(line.agreed)} {w.unit_words(unit, line.agreed)} uit de groep "
+                f"{name.lower()}: {w.per_year_text(line.per_year, years)}."
+            )
+            change, before = _change_sentence(ctx, code, line, unit)
+            items.append(
+                SummaryItem(
+                    group=name,
+                    unit=w.unit_label(unit),
+                    agreed=line.agreed,
+                    per_year=line.per_year,
+                    sentence=sentence,
+                    change=change,
+                    previous=before,
+                )
+            )
+            if line.backlog > 0:
+                notes.append(
+                    f"Bij {name.lower()} is een achterstand van {w.nl_number(line.backlog)} "
+                    f"{w.unit_words(unit, line.backlog)} uit de vorige periode meegeteld."
+                )
+            elif line.backlog < 0:
+                notes.append(
+                    f"Bij {name.lower()} is een voorsprong van {w.nl_number(-line.backlog)} "
+                    f"{w.unit_words(unit, -line.backlog)} uit de vorige periode verrekend."
+                )
+        notes.extend(t.sentence for t in transfers if m.name in (t.giver, t.taker))
+        summaries.append(
+            MunicipalitySummary(
+                code=m.cbs_code, name=m.name, subregion=m.subregion.name, items=items, notes=notes
+            )
+        )
+    return summaries
+
+
+def _transfers(ctx: _Context) -> list[TransferLine]:
+    names = {m.cbs_code: m.name for m in Municipality.objects.only("cbs_code", "name")}
+    in_scope = {m.cbs_code for m in ctx.municipalities}
+    out = []
+    for t in ctx.agreed.transfers:
+        if not ctx.is_mra and t["from"] not in in_scope and t["to"] not in in_scope:
+            continue
+        group = ctx.agreed.groups.get(t["group"])
+        if group is None:
+            continue
+        unit = group.group.unit
+        amount = int(t["amount"])
+        giver, taker = names.get(t["from"], t["from"]), names.get(t["to"], t["to"])
+        out.append(
+            TransferLine(
+                group=group.group.name_nl,
+                unit=w.unit_label(unit),
+                giver=giver,
+                taker=taker,
+                amount=amount,
+                sentence=(
+                    f"{taker} neemt van {giver} {w.nl_number(amount)} "
+                    f"{w.unit_words(unit, amount)} over uit de groep {group.group.name_nl.lower()}."
+                ),
+            )
+        )
+    return out
+
+
+def _dec(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _fallback(ctx: _Context) -> FallbackSection | None:
+    """The fall-back rule per municipality and year (allocation.selectors.
+    fallback_comparison on the agreed numbers per year, so accepted transfers count): the
+    round's percentage of the yearly mutations against what each municipality agreed per
+    year for the groups that count as statutory urgents, in dwellings."""
+    from allocation.selectors import fallback_comparison
+
+    agreed_per_year = {
+        code: {line.code: line.per_year for line in group.lines}
+        for code, group in ctx.agreed.groups.items()
+    }
+    comparison = fallback_comparison(ctx.run, agreed=agreed_per_year)
+    if comparison is None or not comparison.groups:
+        return None
+    in_scope = {m.cbs_code for m in ctx.municipalities}
+    rows = []
+    for line in comparison.lines:
+        if line.code not in in_scope or line.fallback is None or line.mutations is None:
+            continue
+        for index, year in enumerate(comparison.years):
+            agreed, difference = line.year(index)
+            rows.append(
+                FallbackRow(
+                    municipality=line.name,
+                    year=year,
+                    mutations=w.nl_number(_dec(line.mutations)),
+                    fallback=w.nl_number(_dec(line.fallback), 1),
+                    agreed=w.nl_number(_dec(agreed), 1),
+                    difference=w.nl_number(_dec(difference), 1) if difference is not None else "–",
+                    meets=difference is not None and difference >= 0,
+                )
+            )
+    if not rows:
+        return None
+    names = {code: group.group.name_nl.lower() for code, group in ctx.agreed.groups.items()}
+    return FallbackSection(
+        pct=w.nl_decimal(_dec(comparison.pct) * 100, 2) + "%",
+        groups=[names.get(code, name) for code, name in comparison.groups],
+        rows=rows,
+    )
+
+
+def _parties(
+    ctx: _Context, subregion: SubRegion | None
+) -> tuple[list[Party], list[Party], list[Party], Party]:
+    municipalities = [
+        Party(
+            name=(f"Het college van burgemeester en wethouders van de gemeente {m.name}"),
+            short=f"Gemeente {m.name}",
+            represented_by="de wethouder die wonen en zorg in portefeuille heeft",
+            kind="gemeente",
+            role="partij",
+        )
+        for m in ctx.municipalities
+    ]
+    partners: list[Party] = []
+    observers: list[Party] = []
+    kind_nl: dict[str, str] = {
+        PartnerKind.CORPORATION: "woningcorporatie",
+        PartnerKind.CARE_PROVIDER: "zorgaanbieder",
+        PartnerKind.PROVINCE: "provincie",
+        PartnerKind.OTHER: "partner",
+    }
+    seen: set[str] = set()
+    for p in agreement_selectors.partners_of(subregion):
+        if p.name in seen:
+            continue
+        seen.add(p.name)
+        party = Party(
+            name=p.name,
+            short=p.name,
+            represented_by=p.representative or "de directeur of bestuurder",
+            kind=kind_nl.get(p.kind, "partner"),
+            role="medeondertekenaar" if p.role == PartnerRole.CO_SIGNER else "waarnemer",
+            signs=p.role == PartnerRole.CO_SIGNER,
+        )
+        (partners if party.signs else observers).append(party)
+    provinces = sorted({m.get_province_display() for m in ctx.municipalities})
+    for province in provinces:
+        name = f"Provincie {province}"
+        if name in seen:
+            continue
+        seen.add(name)
+        observers.append(
+            Party(
+                name=f"Gedeputeerde Staten van de provincie {province}",
+                short=name,
+                represented_by="de gedeputeerde voor wonen",
+                kind="provincie",
+                role="waarnemer",
+                signs=False,
+            )
+        )
+    transition = agreement_selectors.adoption_transition(ctx.round)
+    chair_name = ""
+    if transition is not None and transition.user is not None:
+        chair_name = transition.user.get_full_name()
+    chair = Party(
+        name=f"De stuurgroep {PROGRAMME_NAME} van de {MRA_NAME}",
+        short="Stuurgroep",
+        represented_by=f"de voorzitter{', ' + chair_name if chair_name else ''}",
+        kind="stuurgroep",
+        role="partij",
+    )
+    return municipalities, partners, observers, chair
 
 
 def agreement_document_build(
     *, round_: Round, subregion: SubRegion | None, charts: bool = True
 ) -> AgreementDocument:
-    """The content of one agreement from the round's agreed run. Raises NotAdopted."""
-    run = agreed_run_of(round_)
+    """The content of one agreement from the round's agreed numbers. Raises NotAdopted."""
+    agreed = agreed_result(round_)
+    run = ScenarioRun.objects.select_related("scenario").get(pk=agreed.run_id)
     results = run.results or {}
     settings = run.scenario_settings or {}
     inputs = run.inputs or {}
-    texts = _texts()
-    scope = subregion.name if subregion is not None else MRA_NAME
     is_mra = subregion is None
+    scope = subregion.name if subregion is not None else MRA_NAME
+    municipalities = list(
+        Municipality.objects.select_related("subregion")
+        .filter(**({} if is_mra else {"subregion": subregion}))
+        .order_by(*(("subregion__name", "name") if is_mra else ("name",)))
+    )
+    previous, previous_name = _previous(round_)
+    ctx = _Context(
+        round=round_,
+        agreed=agreed,
+        run=run,
+        scope=scope,
+        is_mra=is_mra,
+        municipalities=municipalities,
+        indicator_names={i.code: i.name_nl for i in Indicator.objects.all()},
+        previous=previous,
+        previous_name=previous_name,
+        warnings=_maatwerk_warnings(run),
+    )
+    groups = [_group_section(ctx, code, group) for code, group in agreed.groups.items()]
+    transfers = _transfers(ctx)
+    texts = agreement_selectors.standing_texts(round_)
+    municipality_parties, partners, observers, chair = _parties(ctx, subregion)
 
-    groups: list[GroupSection] = []
-    parties: list[str] = []
     illustrative: set[str] = set()
     used_indicators: set[str] = {"population"}
-    population_pct: Decimal | None = None
-    for code, data in results.get("groups", {}).items():
-        result = data["result"]
-        group_settings = settings.get("groups", {}).get(code, {})
-        provenance = inputs.get(code, {}).get("provenance", {})
-        illustrative.update(provenance.get("illustrative", []))
-        used_indicators.update(group_settings.get("weights", {}).keys())
-        group = texts.groups.get(code)
-        allocations = [a for a in result["allocations"] if is_mra or a["subregion"] == scope]
-        allocations.sort(key=lambda a: (a["subregion"], a["name"]) if is_mra else a["name"])
-        if not parties:
-            parties = [a["name"] for a in allocations]
-        rows = [
-            AgreementRow(
-                code=a["code"],
-                name=a["name"],
-                agreed=a["allocation"],
-                backlog=a["backlog"],
-                total=a["total_with_backlog"],
-                per_1000=nl_number(a["steps"].get("per_1000_inhabitants"), 2),
-                transfer=a.get("transfer"),
-                subregion=a["subregion"],
-            )
-            for a in allocations
-        ]
-        mra_total = sum(a["total_with_backlog"] for a in result["allocations"])
-        scope_total = sum(r.total for r in rows)
-        subregion_totals = []
-        if is_mra:
-            per_sub: dict[str, int] = {}
-            for a in result["allocations"]:
-                per_sub[a["subregion"]] = per_sub.get(a["subregion"], 0) + a["total_with_backlog"]
-            subregion_totals = [
-                SubregionTotal(name, total, nl_pct(total, mra_total))
-                for name, total in sorted(per_sub.items())
-            ]
-        name = group.name_nl if group else group_settings.get("name", code)
-        chart_svg = chart_alt = ""
-        if charts and rows and is_mra:
-            chart_svg, chart_alt = _chart(
-                [{"name": s.name, "value": s.total} for s in subregion_totals],
-                title=f"{name}: {scope}",
-                category_title=_("Sub-region"),
-            )
-        if not population_pct and not is_mra:
-            population_pct = _population_pct(result["allocations"], scope)
-        total = result["total"] or 0
-        groups.append(
-            GroupSection(
-                code=code,
-                name=name,
-                unit=group.get_unit_display() if group else group_settings.get("unit", ""),
-                definition=group.definition_nl if group else "",
-                household_size=nl_number(group_settings.get("household_size"), 2),
-                method=_method_lines(group_settings, texts.indicator_names),
-                rows=rows,
-                subregion_total=scope_total,
-                mra_total=mra_total,
-                share_of_mra=nl_pct(scope_total, mra_total),
-                calculations=[_calculation(a, texts.indicator_names, total) for a in allocations],
-                subregion_totals=subregion_totals,
-                chart_svg=chart_svg,
-                chart_alt=chart_alt,
-                has_transfers=any(r.transfer is not None for r in rows),
-            )
-        )
-
-    summary_svg = summary_alt = ""
-    if charts and not is_mra and groups:
-        summary_svg, summary_alt = _share_chart(
-            [
-                {
-                    "name": g.name,
-                    "value": float(Decimal(100) * g.subregion_total / g.mra_total)
-                    if g.mra_total
-                    else 0.0,
-                }
-                for g in groups
-            ],
-            scope=scope,
-            population_pct=float(population_pct or 0),
-        )
-
-    round_settings = settings.get("round", {})
-    version = int(round_settings.get("version") or round_.version)
+    for code in agreed.groups:
+        illustrative.update(inputs.get(code, {}).get("provenance", {}).get("illustrative", []))
+        used_indicators.update(settings.get("groups", {}).get(code, {}).get("weights", {}))
     illustrative_names = sorted(
-        texts.indicator_names.get(
-            c, _("target-group figures") if c == "target_group_figures" else c
-        )
-        for c in illustrative
+        ctx.indicator_names.get(c, "cijfers van de doelgroepen").lower() for c in illustrative
     )
-    clauses = [
-        _(
-            "Each municipality reports every quarter to the programme team how many households "
-            "of each target group it has housed."
-        ),
-        _(
-            "The programme team reports twice a year to the steering group on what was "
-            "realised against what was agreed, per municipality and sub-region."
-        ),
-        _(
-            "What a municipality has not realised at the end of the period is carried over to "
-            "the next period as a backlog; a surplus counts in its favour."
-        ),
-        _(
-            "Municipalities may agree to transfer numbers between themselves, as long as the "
-            "total stays the same (Huisvestingswet 2014, art. 29(2)); they report it to the "
-            "programme team."
-        ),
-        _(
-            "The steering group reviews this agreement before the end of the period, or earlier "
-            "when figures or the law change substantially. A change is a new version with a "
-            "reason."
-        ),
+
+    population_pct: Decimal | None = None
+    summary_svg = summary_alt = ""
+    if not is_mra and groups:
+        first = next(iter(results.get("groups", {}).values()), None)
+        if first is not None:
+            mine = everyone = Decimal(0)
+            for a in first["result"]["allocations"]:
+                population = _population(a) or Decimal(0)
+                everyone += population
+                if a["subregion"] == scope:
+                    mine += population
+            population_pct = Decimal(100) * mine / everyone if everyone else None
+        if charts:
+            summary_svg, summary_alt = _share_chart(
+                [
+                    {
+                        "name": g.name,
+                        "value": float(Decimal(100) * g.total / g.mra_total)
+                        if g.mra_total
+                        else 0.0,
+                    }
+                    for g in groups
+                ],
+                scope=scope,
+                population_pct=float(population_pct or 0),
+            )
+
+    period = w.period_label(round_.period_start, round_.period_end)
+    versions = [
+        f"{w.TEXT_NAMES_NL[kind]} versie {t.version}"
+        if t.version
+        else f"{w.TEXT_NAMES_NL[kind]} standaardtekst"
+        for kind, t in texts.items()
     ]
     return AgreementDocument(
-        title=_("Agreement on the fair share %(round)s: %(scope)s")
-        % {"round": round_.name, "scope": scope},
+        title=f"Regionale afspraken {PROGRAMME_NAME}, {scope}, {period}",
         scope=scope,
-        period=f"{nl_date(round_.period_start)} – {nl_date(round_.period_end)}",
-        parties=parties,
-        decision_date=round_decision_date(round_),
-        version=version,
-        digest=run.digest,
-        groups=groups,
-        sources=figure_sources(round_.reference_year, used_indicators),
-        clauses=clauses,
-        illustrative=bool(illustrative),
-        illustrative_note=", ".join(illustrative_names),
-        is_mra=is_mra,
-        summary_chart_svg=summary_svg,
-        summary_chart_alt=summary_alt,
-        population_share=nl_number(population_pct, 1) + "%" if population_pct else "",
+        period_label=period,
+        period=f"{w.nl_date(round_.period_start)} tot en met {w.nl_date(round_.period_end)}",
+        start=w.nl_date(round_.period_start),
+        end=w.nl_date(round_.period_end),
+        years=agreed.years,
+        version=round_.version,
+        decision_date=w.nl_date(round_decision_date(round_)),
+        digest=agreed.digest,
+        run_digest=agreed.run_digest,
         round_name=round_.name,
         scenario_name=run.scenario.name,
         reference_year=round_.reference_year,
+        is_mra=is_mra,
+        municipalities=municipality_parties,
+        partners=partners,
+        observers=observers,
+        chair=chair,
+        considerations=texts["considerations"].paragraphs,
+        definitions=texts["definitions"].paragraphs,
+        conditions=texts["conditions"].paragraphs,
+        summaries=_summaries(ctx, transfers),
+        groups=groups,
+        transfers=transfers,
+        sources=figure_sources(round_.reference_year, used_indicators),
+        previous_round=previous_name,
+        fallback=_fallback(ctx),
+        illustrative=bool(illustrative),
+        illustrative_note=w.nl_list(illustrative_names),
+        text_versions=", ".join(versions),
+        summary_chart_svg=summary_svg,
+        summary_chart_alt=summary_alt,
+        population_share=w.nl_number(population_pct, 1) + "%" if population_pct else "",
     )
-
-
-def agreed_numbers(
-    *, round_: Round, subregion: SubRegion | None
-) -> dict[str, dict[str, tuple[int, int, int]]]:
-    """Per group and municipality (name): (agreed, backlog, total) of the agreed run."""
-    run = agreed_run_of(round_)
-    out: dict[str, dict[str, tuple[int, int, int]]] = {}
-    for code, data in (run.results or {}).get("groups", {}).items():
-        out[code] = {
-            a["name"]: (a["allocation"], a["backlog"], a["total_with_backlog"])
-            for a in data["result"]["allocations"]
-            if subregion is None or a["subregion"] == subregion.name
-        }
-    return out

@@ -1,11 +1,17 @@
-"""Writes of the reports app: scheduling and generating the PDF agreements of a round.
+"""Writes of the reports app: scheduling, generating and re-generating the PDF agreements.
 
-`agreements_schedule` is called by the adoption service (on commit of the adoption): it
-makes sure the round has one document row per sub-region and one for the MRA, tied to the
-digest of the agreed run, and sends the generation task once the transaction commits.
-`agreements_generate` (the task's body) claims each waiting document with a conditional
-UPDATE (pending -> generating), renders it from the agreed run's stored results and stores
-the bytes with their SHA-256. A second delivery finds nothing to claim and does nothing.
+`agreements_schedule` is called when a round is adopted (agreements.signals.round_adopted):
+it makes sure the round has one document row per sub-region and one for the MRA, tied to
+the approved digest of `agreed_result`, and sends one generation task per waiting document
+once the transaction commits. `agreement_generate` (the task's body) claims one document
+with a conditional UPDATE (pending -> generating), renders it and stores the bytes with
+their SHA-256; a second delivery finds nothing to claim and does nothing.
+
+Nothing stays "pending" silently: `agreements_resume_stuck` (a periodic Celery beat job and
+`manage.py resume_agreements`) sends again every document that waited or was being made for
+longer than a few minutes, and the programme team can make a document again
+(`agreement_regenerate`). Tasks import this module, never the reverse: it enqueues by name
+(core.jobs.task_named) inside transaction.on_commit.
 """
 
 from __future__ import annotations
@@ -13,13 +19,15 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import access
 from allocation.models import Round
 from core.jobs import task_named
 from municipalities.models import SubRegion
@@ -33,56 +41,157 @@ logger = logging.getLogger(__name__)
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 # A document still "generating" this long after it started lost its worker; claim it again.
 GENERATION_STALE_AFTER = timedelta(minutes=10)
+# A document still "pending" this long after it was sent lost its message; send it again.
+PENDING_STALE_AFTER = timedelta(minutes=5)
 TEMPLATE = "reports/agreement.html"
+TASK = "reports.generate_agreement"
 
 
-def agreements_schedule(*, round_id: int) -> None:
+def _enqueue_on_commit(document_ids: list[int]) -> None:
+    """Send one generation task per document once the transaction commits."""
+    if not document_ids:
+        return
+    ids = list(document_ids)
+
+    def send() -> None:
+        from kombu.exceptions import OperationalError as BrokerError
+
+        for document_id in ids:
+            try:
+                task_named(TASK).delay(document_id)
+            except BrokerError:
+                # The row stays pending with its queue time: the periodic job sends it again.
+                logger.exception("could not send agreement %s to the queue", document_id)
+
+    transaction.on_commit(send)
+
+
+def agreements_schedule(*, round_id: int) -> list[int]:
     """Prepare the documents of an adopted round and enqueue their generation on commit.
 
-    Documents already made from the same agreed run stay as they are; documents of an older
-    agreed run (a corrected version) or that failed are made again. Raises ValidationError
-    (Dutch) when the round has no adopted computation.
+    Documents already made with the same approved digest stay as they are; documents of an
+    older agreement (a corrected version) or that failed are made again. Returns the ids
+    sent. Raises ValidationError (Dutch) when the round has no adopted agreement.
     """
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_id)
         try:
-            run = selectors.agreed_run_of(round_)
+            agreed = selectors.agreed_result(round_)
         except selectors.NotAdopted:
             raise ValidationError(
                 _("This round has not been adopted: there are no agreements to make yet.")
             ) from None
+        now = timezone.now()
         scopes: list[SubRegion | None] = [None, *SubRegion.objects.order_by("name")]
-        existing = {d.subregion_id: d for d in AgreementDocument.objects.filter(round=round_)}
+        existing = {
+            d.subregion_id: d for d in AgreementDocument.objects.filter(round=round_).defer("pdf")
+        }
+        send: list[int] = []
         for subregion in scopes:
             key = subregion.pk if subregion is not None else None
             doc = existing.get(key)
             if doc is None:
-                doc = AgreementDocument(round=round_, subregion=subregion, run_digest=run.digest)
+                doc = AgreementDocument(
+                    round=round_,
+                    subregion=subregion,
+                    run_digest=agreed.run_digest,
+                    digest=agreed.digest,
+                    queued_at=now,
+                )
                 doc.full_clean()
                 doc.save()
-            elif doc.run_digest != run.digest or doc.status == DocumentStatus.FAILED:
+                send.append(doc.pk)
+            elif doc.digest != agreed.digest or doc.status == DocumentStatus.FAILED:
                 AgreementDocument.objects.filter(pk=doc.pk).update(
                     status=DocumentStatus.PENDING,
-                    run_digest=run.digest,
+                    run_digest=agreed.run_digest,
+                    digest=agreed.digest,
                     pdf=None,
                     sha256="",
                     page_count=None,
                     error_message="",
+                    queued_at=now,
                     started_at=None,
                     finished_at=None,
                 )
-        logger.info("agreements of round %s scheduled (run %s)", round_.pk, run.pk)
-        transaction.on_commit(lambda: _send(round_id=round_id))
+                send.append(doc.pk)
+            elif doc.status == DocumentStatus.PENDING:
+                AgreementDocument.objects.filter(pk=doc.pk).update(queued_at=now)
+                send.append(doc.pk)
+        logger.info("agreements of round %s scheduled (%s to make)", round_.pk, len(send))
+        _enqueue_on_commit(send)
+    return send
 
 
-def _send(*, round_id: int) -> None:
-    from kombu.exceptions import OperationalError as BrokerError
+def agreement_regenerate(*, document: AgreementDocument, user: Any) -> AgreementDocument:
+    """Make one document again (programme team): back to waiting, sent to the queue on
+    commit. Refused while it is being made right now, and for a round not adopted."""
+    if not access.can_manage_rounds(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        doc = (
+            AgreementDocument.objects.select_for_update()
+            .select_related("round")
+            .get(pk=document.pk)
+        )
+        if not selectors.round_is_adopted(doc.round):
+            raise ValidationError(
+                _("This round has not been adopted: there are no agreements to make yet.")
+            )
+        agreed = selectors.agreed_result(doc.round)
+        now = timezone.now()
+        if (
+            doc.status == DocumentStatus.GENERATING
+            and doc.started_at is not None
+            and doc.started_at >= now - GENERATION_STALE_AFTER
+        ):
+            raise ValidationError(_("This agreement is being made right now. Try again shortly."))
+        doc.status = DocumentStatus.PENDING
+        doc.run_digest = agreed.run_digest
+        doc.digest = agreed.digest
+        doc.pdf = None
+        doc.sha256 = ""
+        doc.page_count = None
+        doc.error_message = ""
+        doc.queued_at = now
+        doc.started_at = None
+        doc.finished_at = None
+        doc.full_clean()
+        doc._history_user = user  # type: ignore[attr-defined]
+        doc._change_reason = "opnieuw maken"  # type: ignore[attr-defined]
+        doc.save()
+        _enqueue_on_commit([doc.pk])
+    return doc
 
-    try:
-        task_named("reports.generate_agreements").delay(round_id)
-    except BrokerError:
-        # The rows stay pending; scheduling again (or the next delivery) makes them.
-        logger.exception("could not send the agreements of round %s to the queue", round_id)
+
+def agreements_resume_stuck(*, now: datetime | None = None) -> list[int]:
+    """Send again every document that waits longer than PENDING_STALE_AFTER since it was
+    sent, or is "being made" longer than GENERATION_STALE_AFTER (its worker died). Returns
+    the ids sent. Idempotent: a document is sent again at most once per stale window."""
+    now = now or timezone.now()
+    pending_before = now - PENDING_STALE_AFTER
+    stuck = Q(status=DocumentStatus.PENDING) & (
+        Q(queued_at__lt=pending_before) | Q(queued_at__isnull=True, created_at__lt=pending_before)
+    )
+    stale = Q(status=DocumentStatus.GENERATING, started_at__lt=now - GENERATION_STALE_AFTER)
+    with transaction.atomic():
+        ids = list(
+            AgreementDocument.objects.filter(stuck | stale)
+            .order_by("round_id", "pk")
+            .values_list("pk", flat=True)
+        )
+        sent = []
+        for document_id in ids:
+            # Claim: only a row that is still stuck is sent, so two sweeps send it once.
+            changed = AgreementDocument.objects.filter(stuck | stale, pk=document_id).update(
+                status=DocumentStatus.PENDING, started_at=None, queued_at=now
+            )
+            if changed:
+                sent.append(document_id)
+        if sent:
+            logger.warning("agreements %s were stuck; sent to the queue again", sent)
+        _enqueue_on_commit(sent)
+    return sent
 
 
 def _claimable(now: datetime) -> Q:
@@ -92,22 +201,33 @@ def _claimable(now: datetime) -> Q:
 
 
 def agreement_render(*, document: AgreementDocument) -> tuple[bytes, int]:
-    """The PDF bytes and page count of one document, from the round's agreed run."""
+    """The PDF bytes and page count of one document, from the round's agreed numbers."""
     round_ = document.round
     subregion = document.subregion
     with translation.override("nl"):
         content = selectors.agreement_document_build(round_=round_, subregion=subregion)
+        agreed = selectors.agreed_result(round_)
+        scope = subregion.name if subregion is not None else None
         rendered = render_pdf_document(
-            TEMPLATE, {"doc": content}, title=f"{round_.pk}-{document.scope_slug}"
+            TEMPLATE,
+            {"doc": content, "numbers_digest": selectors.scope_numbers_digest(agreed, scope)},
+            title=f"{round_.pk}-{document.scope_slug}",
         )
     return rendered.content, rendered.pages
+
+
+class _ChangedAgreement(Exception):
+    """The round's agreement is no longer the one this document was scheduled for."""
 
 
 def agreement_generate(*, document_id: int) -> AgreementDocument | None:
     """Claim and make one document; None when there was nothing to do."""
     started = timezone.now()
     claimed = AgreementDocument.objects.filter(_claimable(started), pk=document_id).update(
-        status=DocumentStatus.GENERATING, started_at=started, error_message=""
+        status=DocumentStatus.GENERATING,
+        started_at=started,
+        error_message="",
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
@@ -117,9 +237,13 @@ def agreement_generate(*, document_id: int) -> AgreementDocument | None:
         .get(pk=document_id)
     )
     try:
-        run = selectors.agreed_run_of(document.round)
-        if run.digest != document.run_digest:
-            raise selectors.NotAdopted(document.round_id)
+        agreed = selectors.agreed_result(document.round)
+        if not document.digest and document.run_digest == agreed.run_digest:
+            # A row made before documents carried the approved digest: the same agreement.
+            AgreementDocument.objects.filter(pk=document_id).update(digest=agreed.digest)
+            document.digest = agreed.digest
+        if agreed.digest != document.digest:
+            raise _ChangedAgreement(document.round_id)
         pdf, pages = agreement_render(document=document)
         with transaction.atomic():
             AgreementDocument.objects.filter(
@@ -136,18 +260,14 @@ def agreement_generate(*, document_id: int) -> AgreementDocument | None:
         try:
             AgreementDocument.objects.filter(
                 pk=document_id, status=DocumentStatus.GENERATING, started_at=started
-            ).update(status=DocumentStatus.PENDING, started_at=None)
+            ).update(status=DocumentStatus.PENDING, started_at=None, queued_at=timezone.now())
         except TRANSIENT_DB_ERRORS:
             logger.warning(
                 "could not put agreement %s back; it is claimed again later", document_id
             )
         raise
-    except selectors.NotAdopted:
-        _fail(
-            document_id=document_id,
-            started=started,
-            message_id="not_adopted",
-        )
+    except (selectors.NotAdopted, _ChangedAgreement):
+        _fail(document_id=document_id, started=started, message_id="not_adopted")
     except Exception:
         logger.exception("making agreement %s failed", document_id)
         _fail(document_id=document_id, started=started, message_id="unexpected")
@@ -157,7 +277,7 @@ def agreement_generate(*, document_id: int) -> AgreementDocument | None:
 def _fail(*, document_id: int, started: datetime, message_id: str) -> None:
     with translation.override("nl"):
         message = (
-            _("The agreed computation of this round changed; schedule the agreements again.")
+            _("The agreement of this round changed; make the agreements again.")
             if message_id == "not_adopted"
             else _("The PDF could not be made because of an unexpected error. Try again later.")
         )
@@ -167,7 +287,7 @@ def _fail(*, document_id: int, started: datetime, message_id: str) -> None:
 
 
 def agreements_generate(*, round_id: int) -> int:
-    """Make every waiting document of a round; returns how many this call made."""
+    """Make every waiting document of a round in this process; returns how many it made."""
     ids = list(
         AgreementDocument.objects.filter(_claimable(timezone.now()), round_id=round_id)
         .order_by("subregion__name")

@@ -11,6 +11,11 @@ urlpatterns = [
         views.agreement_download,
         name="agreement_download",
     ),
+    path(
+        "rondes/<int:pk>/afspraken/<slug:scope>/opnieuw-maken/",
+        views.agreement_regenerate,
+        name="agreement_regenerate",
+    ),
     path("rondes/<int:pk>/export.<str:fmt>", views.round_export, name="round_export"),
     path("berekeningen/<int:pk>/export.<str:fmt>", views.run_export, name="run_export"),
 ]

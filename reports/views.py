@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import access
+from agreements.selectors import AgreedResult
 from allocation.models import Round, RunStatus, ScenarioRun
 from municipalities.models import SubRegion
 
-from . import exports, selectors
+from . import exports, selectors, services
 from .models import DocumentStatus
 
 CONTENT_TYPES = {
@@ -68,6 +72,7 @@ def round_agreements(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "documents": documents,
             "can_export": access.can_export_results(request.user),
+            "can_regenerate": access.can_manage_rounds(request.user),
         },
     )
 
@@ -101,15 +106,16 @@ def agreement_download(request: HttpRequest, pk: int, scope: str) -> HttpRespons
     return response
 
 
-def _export(run: ScenarioRun, fmt: str) -> HttpResponse:
+def _export(run: ScenarioRun, fmt: str, agreed: AgreedResult | None = None) -> HttpResponse:
     if fmt == "xlsx":
-        content = exports.run_workbook(run)
+        content = exports.run_workbook(run, agreed)
     elif fmt == "csv":
-        content = exports.run_csv(run)
+        content = exports.run_csv(run, agreed)
     else:
         raise Http404(_("Unknown export format."))
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(run, fmt)}"'
+    filename = exports.export_filename(run, fmt, agreed)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -131,11 +137,31 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The adopted numbers of a round (its agreed computation) as Excel or CSV."""
+    """The agreed numbers of an adopted round (agreed_result: the approved computation plus
+    the accepted transfers, per year) as Excel or CSV."""
     access.require(access.can_export_results(request.user))
     round_ = _round_or_404(pk)
     try:
+        agreed = selectors.agreed_result(round_)
         run = selectors.agreed_run_of(round_)
     except selectors.NotAdopted:
         return _not_adopted(request, round_)
-    return _export(run, fmt)
+    return _export(run, fmt, agreed)
+
+
+@require_POST
+def agreement_regenerate(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
+    """Make one agreement again (programme team): back to waiting, then to the queue."""
+    access.require(access.can_manage_rounds(request.user))
+    round_ = _round_or_404(pk)
+    document = selectors.agreement_document_get(round_=round_, scope=scope)
+    if document is None:
+        raise Http404(_("No agreement of this round with this name."))
+    try:
+        services.agreement_regenerate(document=document, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The agreement is being made again."))
+    return redirect("reports:round_agreements", pk=round_.pk)

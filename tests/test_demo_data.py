@@ -12,6 +12,13 @@ from municipalities.models import MunicipalFigure
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_demo_pdfs(monkeypatch) -> None:
+    """The demo's PDF agreements are made and checked in home/tests/test_demo.py; here they
+    would only cost a minute and a half per run."""
+    monkeypatch.setattr("home.demo._documents", lambda round_: None)
+
+
 def test_refuses_when_debug_is_off(settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):

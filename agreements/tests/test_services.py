@@ -306,7 +306,8 @@ def test_nothing_is_voided_when_nothing_changed(proposal, user_named) -> None:
 
 def test_a_changed_setting_voids_the_approvals(proposal, user_named) -> None:
     approve_all(proposal, user_named)
-    Scenario.objects.filter(pk=proposal.run.scenario_id).update(urgent_fallback_pct=20)
+    # The fall-back percentage is a round setting (issue 10) that the computation records.
+    Round.objects.filter(pk=proposal.round_id).update(fallback_pct=20)
     assert review_services.review_recheck(round_=proposal.round)
     assert Approval.objects.filter(state=ApprovalState.ACTIVE).count() == 0
 

@@ -27,6 +27,9 @@ FROZEN_UPDATES = [
     ("allocation_approval", "UPDATE allocation_approval SET reason = %s", ["x"]),
     ("allocation_approval", "DELETE FROM allocation_approval WHERE id > %s", [0]),
     ("allocation_scenariorun", "DELETE FROM allocation_scenariorun WHERE id > %s", [0]),
+    # The standing texts, stored at adoption (issue 11), are frozen the same way.
+    ("agreements_standingtext", "UPDATE agreements_standingtext SET body = %s", ["x"]),
+    ("agreements_standingtext", "DELETE FROM agreements_standingtext WHERE id > %s", [0]),
 ]
 
 

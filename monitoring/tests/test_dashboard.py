@@ -9,6 +9,7 @@ of Q1 2026 (31 March) is 90 days in: 12.3% of the period.
 from __future__ import annotations
 
 import datetime
+from fractions import Fraction
 
 from allocation import selectors as allocation_selectors
 from allocation import services as allocation_services
@@ -51,29 +52,33 @@ def test_confirmed_quarter_shows_fulfilment_computed_by_hand(adopted, user_named
     assert board.last_quarter == (2026, 1)
     assert board.fraction == 12.3  # 90 / 730
     haarlem = line_of(board, "Haarlem")
-    # 16 / 64 = 25%; expected 64 × 90/730 = 7.89; 16 / 7.89 = 202.8%: on track.
+    # Expected follows the phasing per year (64 = 32 + 32): 32 × 90/365 = 7.89 by 31 March.
+    # 16 / 64 = 25%; 16 / 7.89 = 202.8%: on track.
     assert (haarlem.progress.agreed, haarlem.progress.realised) == (64, 16)
     assert haarlem.fulfilment_pct == 25.0
     assert haarlem.expected == 7.9
     assert haarlem.pace == Pace.ON_TRACK
     assert haarlem.progress.backlog == 48
-    # 1 / 11 = 9.1%; expected 11 × 90/730 = 1.36; 1 / 1.36 = 73.7%: behind.
+    # 11 is phased 6 + 5: expected 6 × 90/365 = 1.48 (not 11 × 90/730 = 1.36);
+    # 1 / 11 = 9.1%; 1 / 1.48 = 67.6%: behind.
     heemstede = line_of(board, "Heemstede")
+    assert heemstede.progress.expected == Fraction(6 * 90, 365)
     assert (heemstede.fulfilment_pct, heemstede.pace_pct, heemstede.pace) == (
         9.1,
-        73.7,
+        67.6,
         Pace.BEHIND,
     )
     # Nothing realised: far behind.
     assert line_of(board, "Bloemendaal").pace == Pace.FAR_BEHIND
     assert line_of(board, "Zandvoort").progress.realised == 0
-    # Zuid-Kennemerland: 17 of 91 = 18.7%; expected 91 × 90/730 = 11.22; 151.5%: on track.
+    # Zuid-Kennemerland: 17 of 91 = 18.7%; the first years add up to 32 + 5 + 6 + 4 = 47,
+    # expected 47 × 90/365 = 11.59; 17 / 11.59 = 146.7%: on track.
     (zk,) = [s for s in board.sections if s.name == "Zuid-Kennemerland"]
     assert zk.total is not None
     assert (zk.total.progress.agreed, zk.total.progress.realised) == (91, 17)
     assert (zk.total.fulfilment_pct, zk.total.pace_pct, zk.total.pace) == (
         18.7,
-        151.5,
+        146.7,
         Pace.ON_TRACK,
     )
     assert board.region is not None

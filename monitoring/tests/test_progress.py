@@ -6,7 +6,14 @@ from datetime import date
 from fractions import Fraction
 
 from monitoring import validation as mv
-from monitoring.progress import Pace, Progress, elapsed_fraction, pace_of, percent
+from monitoring.progress import (
+    Pace,
+    Progress,
+    elapsed_fraction,
+    pace_of,
+    percent,
+    phased_expected,
+)
 
 START, END = date(2026, 1, 1), date(2027, 12, 31)  # 730 days
 
@@ -28,15 +35,35 @@ def test_pace_thresholds_are_90_and_60_percent_of_expected() -> None:
 
 
 def test_progress_by_hand_for_a_first_quarter() -> None:
-    # Agreed 64, 16 realised after Q1 of a two-year period: 25% done, 7.89 expected.
-    p = Progress(agreed=64, realised=16, fraction=Fraction(90, 730), reported=True)
+    # Agreed 64 over 2026-2027 (32 a year), 16 realised after Q1: 25% done,
+    # 32 x 90/365 = 7.89 expected.
+    expected = phased_expected([32, 32], [2026, 2027], date(2026, 3, 31))
+    assert expected == Fraction(32 * 90, 365)
+    p = Progress(agreed=64, realised=16, expected=expected, reported=True)
     assert percent(p.fulfilment) == 25.0
     assert round(float(p.expected), 2) == 7.89
     assert percent(p.pace_ratio) == 202.8
     assert p.pace == Pace.ON_TRACK
     assert p.backlog == 48
-    assert Progress(agreed=0, realised=2, fraction=Fraction(1), reported=True).fulfilment is None
-    assert Progress(agreed=5, realised=7, fraction=Fraction(1), reported=True).backlog == -2
+    assert Progress(agreed=0, realised=2, expected=Fraction(0), reported=True).fulfilment is None
+    assert Progress(agreed=5, realised=7, expected=Fraction(5), reported=True).backlog == -2
+
+
+def test_expected_follows_the_phasing_per_year_not_the_period_average() -> None:
+    # 7 agreed over 2026-2027 is phased 4 + 3 (largest remainder to the first year).
+    years = [2026, 2027]
+    assert phased_expected([4, 3], years, None) == 0
+    # End of Q1 2026: 4 x 90/365, not 7 x 90/730.
+    assert phased_expected([4, 3], years, date(2026, 3, 31)) == Fraction(360, 365)
+    assert phased_expected([4, 3], years, date(2026, 3, 31)) != 7 * Fraction(90, 730)
+    # End of 2026: the whole first year; end of Q2 2027: 4 + 3 x 181/365.
+    assert phased_expected([4, 3], years, date(2026, 12, 31)) == 4
+    assert phased_expected([4, 3], years, date(2027, 6, 30)) == 4 + Fraction(3 * 181, 365)
+    assert phased_expected([4, 3], years, date(2028, 1, 1)) == 7
+    # Realised 1 by the end of Q1 2026 is on track against 0.99 expected.
+    assert pace_of(1, phased_expected([4, 3], years, date(2026, 3, 31)), reported=True) == (
+        Pace.ON_TRACK
+    )
 
 
 def test_quarters_of_a_period_and_their_dates() -> None:

@@ -14,7 +14,8 @@ from django.core.management.base import CommandError
 from municipalities.models import Municipality, SubRegion
 from reports.models import AgreementDocument, DocumentStatus
 from reports.pdf import html_to_pdf, read_digest
-from reports.selectors import nl_number
+from reports.selectors import agreed_result, nl_number
+from reports.wording import nl_signed
 
 from .conftest import pdf_info, pdf_text
 
@@ -27,19 +28,24 @@ def _write(tmp_path, doc: AgreementDocument):
     return path
 
 
-def _rows(run, subregion_name: str | None):
-    """(group, municipality name, agreed, backlog, total, per 1,000) per stored allocation."""
-    for code, data in run.results["groups"].items():
-        for a in data["result"]["allocations"]:
-            if subregion_name is None or a["subregion"] == subregion_name:
-                yield (
-                    code,
-                    a["name"],
-                    a["allocation"],
-                    a["backlog"],
-                    a["total_with_backlog"],
-                    nl_number(a["steps"]["per_1000_inhabitants"], 2),
+def _lines(round_, subregion_name: str | None):
+    """Per agreed line of the scope: (group, line, per 1,000 formatted as the PDF does)."""
+    agreed = agreed_result(round_)
+    run = round_.agreed_run
+    for code, group in agreed.groups.items():
+        stored = {a["code"]: a for a in run.results["groups"][code]["result"]["allocations"]}
+        for line in group.lines:
+            if subregion_name is None or line.subregion == subregion_name:
+                population = Decimal(
+                    stored[line.code]["steps"]["indicators"]["population"]["value"]
                 )
+                yield code, line, nl_number(Decimal(line.agreed) * 1000 / population, 2)
+
+
+def _row_pattern(line, per_1000: str) -> str:
+    numbers = [line.allocation, line.backlog, nl_signed(line.transfer), line.agreed, *line.per_year]
+    joined = r"\s+".join(re.escape(str(n)) for n in numbers)
+    return rf"{re.escape(line.name)}\s+{joined}\s+{re.escape(per_1000)}"
 
 
 def _pages(text: str) -> list[str]:
@@ -50,6 +56,7 @@ def test_an_adopted_round_gets_one_ready_pdf_per_subregion_and_one_for_the_mra(
     generated_round,
 ) -> None:
     docs = list(AgreementDocument.objects.filter(round=generated_round))
+    agreed = agreed_result(generated_round)
     assert len(docs) == 8
     assert {d.subregion.slug if d.subregion else "mra" for d in docs} == {
         "mra",
@@ -58,13 +65,14 @@ def test_an_adopted_round_gets_one_ready_pdf_per_subregion_and_one_for_the_mra(
     for doc in docs:
         assert doc.status == DocumentStatus.READY, doc.error_message
         assert doc.run_digest == generated_round.agreed_run.digest
+        assert doc.digest == agreed.digest
         assert doc.sha256 == hashlib.sha256(bytes(doc.pdf)).hexdigest()
 
 
-def test_each_subregion_pdf_holds_its_municipalities_agreed_numbers_and_digest_on_every_page(
+def test_each_subregion_pdf_holds_its_municipalities_agreed_numbers_and_controlecode(
     generated_round, tmp_path
 ) -> None:
-    run = generated_round.agreed_run
+    agreed = agreed_result(generated_round)
     for doc in AgreementDocument.objects.filter(round=generated_round, subregion__isnull=False):
         path = _write(tmp_path, doc)
         text = pdf_text(path)
@@ -74,74 +82,73 @@ def test_each_subregion_pdf_holds_its_municipalities_agreed_numbers_and_digest_o
         assert "(A4)" in info
         assert f"Pages:           {doc.page_count}" in info
         assert len(pages) == doc.page_count >= 3
-        assert all(run.digest in page for page in pages), doc
+        assert all(f"Controlecode {agreed.digest}" in page for page in pages), doc
         assert all(f"Pagina {n} van {doc.page_count}" in p for n, p in enumerate(pages, 1))
         names = Municipality.objects.filter(subregion=doc.subregion).values_list("name", flat=True)
         assert names
         for name in names:
-            assert name in text, (doc, name)
-        rows = list(_rows(run, doc.subregion.name))
-        assert len(rows) == 7 * len(names)
-        for _code, name, agreed, backlog, total, per_1000 in rows:
-            pattern = rf"{re.escape(name)}\s+{agreed}\s+{backlog}\s+{total}\s+{re.escape(per_1000)}"
-            assert re.search(pattern, text), (doc, name, agreed, total)
+            assert f"Gemeente {name}: wat wij afspreken" in text, (doc, name)
+        lines = list(_lines(generated_round, doc.subregion.name))
+        assert len(lines) == len(agreed.groups) * len(names)
+        for _code, line, per_1000 in lines:
+            assert re.search(_row_pattern(line, per_1000), text), (doc, line)
         # The sub-region totals and its share of the MRA, per group.
-        for code, data in run.results["groups"].items():
-            allocations = data["result"]["allocations"]
-            mine = sum(
-                a["total_with_backlog"] for a in allocations if a["subregion"] == doc.subregion.name
-            )
-            everyone = sum(a["total_with_backlog"] for a in allocations)
-            share = nl_number(Decimal(100) * mine / everyone, 1) + "%"
-            # A long name wraps in its cell: its first word stays on the line of the numbers.
-            first = re.escape(doc.subregion.name.split()[0].split("-")[0])
-            pattern = rf"Totaal {first}[^\n]*?\s{mine}\s+{re.escape(share)} van de"
-            assert re.search(pattern, text), (doc, code)
+        for group in agreed.groups.values():
+            mine = sum(x.agreed for x in group.for_subregion(doc.subregion.name))
+            share = nl_number(Decimal(100) * mine / group.total, 1) + "%"
+            # The sub-region's name may wrap in its cell, below "Totaal".
+            pattern = rf"Totaal[^\n]*?{re.escape(share)} van de MRA\s+{mine}\s"
+            assert re.search(pattern, text), (doc, group.code)
 
 
 def test_the_mra_pdf_holds_all_30_municipalities_and_the_totals_per_subregion(
     generated_round, tmp_path
 ) -> None:
-    run = generated_round.agreed_run
+    agreed = agreed_result(generated_round)
     doc = AgreementDocument.objects.get(round=generated_round, subregion__isnull=True)
     text = pdf_text(_write(tmp_path, doc))
     pages = _pages(text)
     assert len(pages) == doc.page_count
-    assert all(run.digest in page for page in pages)
-    rows = list(_rows(run, None))
-    assert len({r[1] for r in rows}) == 30
-    for _code, name, agreed, backlog, total, per_1000 in rows:
-        pattern = (
-            rf"{re.escape(name)}\s+.*?\s+{agreed}\s+{backlog}\s+{total}\s+{re.escape(per_1000)}"
-        )
-        assert re.search(pattern, text), (name, agreed)
+    assert all(agreed.digest in page for page in pages)
+    lines = list(_lines(generated_round, None))
+    assert len({line.code for _c, line, _p in lines}) == 30
+    for _code, line, per_1000 in lines:
+        assert re.search(_row_pattern(line, per_1000), text), line
     for sub in SubRegion.objects.all():
         assert sub.name in text
     assert "Totaal MRA" in text
 
 
-def test_an_agreement_holds_parties_period_method_clauses_signatures_and_appendix(
+def test_an_agreement_holds_parties_period_articles_signatures_and_appendix(
     generated_round, tmp_path
 ) -> None:
     doc = AgreementDocument.objects.get(round=generated_round, subregion__slug="zuid-kennemerland")
     text = pdf_text(_write(tmp_path, doc))
     for expected in (
-        "Zuid-Kennemerland",
-        "1 januari 2026 – 31 december 2027",
+        "Regionale afspraken Een thuis voor iedereen, Zuid-Kennemerland, 2026–2027",
+        "1 januari 2026 tot en met 31 december 2027",
         "Partijen",
-        "Vastgesteld op",
+        "Vastgesteld door de stuurgroep op",
         "Versie",
-        "Verdeelsleutel: 50% inwoners, 50% sociale huurwoningen",
-        "Bronnen",
-        "Rapportage en herziening",
+        "Controlecode",
+        "Overwegingen",
+        "Artikel 1. Begrippen",
+        "Artikel 2. Afgesproken aantallen",
+        "Artikel 3. Overdrachten tussen gemeenten",
+        "Artikel 9. Wat geldt zonder afspraken: de terugvalregel",
+        "Verdeelsleutel: 50% inwoners en 50% sociale huurwoningen",
+        "Bronnen en peildata",
         "Gemeente Haarlem",
         "Gemeente Zandvoort",
+        "Provincie Noord-Holland",
         "Handtekening",
         "Bijlage",
         "Sleutel w =",
         "Quotum a =",
     ):
         assert expected in text, expected
+    assert "Afspraken fair share" not in text  # the title is not doubled any more
+    assert text.count("Regionale afspraken Een thuis voor iedereen, Zuid-Kennemerland") >= 3
 
 
 def test_illustrative_demo_figures_are_marked_in_the_pdf(generated_round, tmp_path) -> None:
@@ -151,10 +158,10 @@ def test_illustrative_demo_figures_are_marked_in_the_pdf(generated_round, tmp_pa
     assert "ILLUSTRATIEF" in text  # in the header of every page
 
 
-def test_the_digest_is_in_the_pdf_metadata(generated_round, tmp_path) -> None:
+def test_the_approved_digest_is_in_the_pdf_metadata(generated_round, tmp_path) -> None:
     doc = AgreementDocument.objects.get(round=generated_round, subregion__slug="amsterdam")
     info = pdf_info(_write(tmp_path, doc))
-    assert f"mra-digest:{generated_round.agreed_run.digest}" in info
+    assert f"mra-controlecode:{agreed_result(generated_round).digest}" in info
 
 
 def test_verify_agreement_accepts_a_stored_pdf(generated_round, tmp_path, capsys) -> None:
@@ -171,7 +178,7 @@ def test_verify_agreement_rejects_a_pdf_whose_digest_is_not_adopted(
 ) -> None:
     other = "0" * 64
     forged = html_to_pdf(
-        f'<html lang="nl"><head><title>x</title><meta name="keywords" content="mra-digest:{other}">'
+        f'<html lang="nl"><head><title>x</title><meta name="keywords" content="mra-controlecode:{other}">'
         "</head><body><p>Nagemaakt</p></body></html>",
         title="forged",
     )
@@ -192,3 +199,12 @@ def test_verify_agreement_says_when_a_file_is_not_a_pdf_or_missing(tmp_path) -> 
     with pytest.raises(CommandError, match="Cannot read") as excinfo:
         call_command("verify_agreement", str(tmp_path / "missing.pdf"))
     assert excinfo.value.returncode == 2
+
+
+def test_maatwerk_warnings_stand_in_dutch_above_the_groups_table(generated_round, tmp_path) -> None:
+    # The factory spreads every group with one key: the statutory task of status holders and
+    # the groups that spreading does not suit are warned about (allocation.selectors).
+    doc = AgreementDocument.objects.get(round=generated_round, subregion__slug="ijmond")
+    text = " ".join(pdf_text(_write(tmp_path, doc)).split())
+    assert "de taak staat in de wet (Huisvestingswet 2014, artikel 28 en 29)" in text
+    assert "spreiden past minder bij deze groep" in text

@@ -12,7 +12,7 @@ from allocation.models import Round, RoundStatus
 from municipalities.models import SubRegion
 from reports import services
 from reports.models import AgreementDocument, DocumentStatus
-from reports.tasks import generate_agreements
+from reports.tasks import generate_agreement, generate_agreements
 
 from .factories import adopted_round, computed_run, unadopted_round
 
@@ -130,9 +130,11 @@ def test_a_real_worker_makes_and_stores_the_pdfs_and_a_second_delivery_changes_n
     assert all(d.status == DocumentStatus.READY for d in docs), [d.error_message for d in docs]
     before = {d.pk: (d.sha256, d.finished_at, d.page_count) for d in docs}
     log = celery_worker.log_path.read_text()
-    assert "reports.generate_agreements" in log
+    assert "reports.generate_agreement" in log  # one task per document
 
-    # A second delivery of the same task: the worker finds nothing to claim.
+    # A second delivery of the same tasks: the worker finds nothing to claim.
+    for doc in docs:
+        assert generate_agreement.delay(doc.pk).get(timeout=60) is None
     assert generate_agreements.delay(round_.pk).get(timeout=60) == 0
     after = {
         d.pk: (d.sha256, d.finished_at, d.page_count)
@@ -141,3 +143,143 @@ def test_a_real_worker_makes_and_stores_the_pdfs_and_a_second_delivery_changes_n
     assert after == before
     stored = AgreementDocument.objects.get(round=round_, subregion__slug="zuid-kennemerland")
     assert hashlib.sha256(bytes(stored.pdf)).hexdigest() == stored.sha256
+
+
+# --- one task per document, stuck documents, making one again (issue 11) --------------------
+
+
+class _Queue:
+    """Stands in for the Celery task: records the document ids sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def delay(self, document_id: int) -> None:
+        self.sent.append(document_id)
+
+
+@pytest.fixture
+def queue(monkeypatch) -> _Queue:
+    stub = _Queue()
+    monkeypatch.setattr(services, "task_named", lambda name: stub)
+    return stub
+
+
+@pytest.mark.django_db
+def test_scheduling_sends_one_task_per_document_after_commit(
+    queue, django_capture_on_commit_callbacks
+) -> None:
+    round_ = adopted_round()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.agreements_schedule(round_id=round_.pk)
+    assert queue.sent == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    docs = AgreementDocument.objects.filter(round=round_)
+    assert sorted(queue.sent) == sorted(docs.values_list("pk", flat=True))
+    assert len(queue.sent) == 8
+    assert not docs.filter(queued_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_document_task_makes_it_once_and_a_second_delivery_changes_nothing(
+    queue, django_capture_on_commit_callbacks
+) -> None:
+    round_ = adopted_round()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.agreements_schedule(round_id=round_.pk)
+    doc = AgreementDocument.objects.get(round=round_, subregion__slug="zuid-kennemerland")
+    assert generate_agreement.apply(args=(doc.pk,)).get() == DocumentStatus.READY
+    first = AgreementDocument.objects.get(pk=doc.pk)
+    assert first.attempts == 1
+    assert generate_agreement.apply(args=(doc.pk,)).get() is None
+    again = AgreementDocument.objects.get(pk=doc.pk)
+    assert (again.sha256, again.finished_at, again.attempts) == (
+        first.sha256,
+        first.finished_at,
+        1,
+    )
+
+
+@pytest.mark.django_db
+def test_documents_stuck_waiting_or_generating_are_sent_again_once(
+    queue, django_capture_on_commit_callbacks
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    round_ = adopted_round()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.agreements_schedule(round_id=round_.pk)
+    now = timezone.now()
+    docs = list(AgreementDocument.objects.filter(round=round_).order_by("pk"))
+    waiting, generating, fresh, made = docs[0], docs[1], docs[2], docs[3]
+    AgreementDocument.objects.filter(round=round_).update(queued_at=now)
+    AgreementDocument.objects.filter(pk=waiting.pk).update(queued_at=now - timedelta(minutes=6))
+    AgreementDocument.objects.filter(pk=generating.pk).update(
+        status=DocumentStatus.GENERATING, started_at=now - timedelta(minutes=11)
+    )
+    AgreementDocument.objects.filter(pk=made.pk).update(
+        status=DocumentStatus.READY, pdf=b"%PDF-x", sha256="a" * 64, finished_at=now
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.agreements_resume_stuck(now=now)
+    assert sorted(sent) == sorted([waiting.pk, generating.pk])
+    assert sorted(queue.sent) == sorted(sent)
+    assert fresh.pk not in sent
+    assert AgreementDocument.objects.get(pk=generating.pk).status == DocumentStatus.PENDING
+    # A second sweep right after finds nothing stuck: each document is sent once.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.agreements_resume_stuck(now=now) == []
+    assert len(queue.sent) == 2
+
+
+@pytest.mark.django_db
+def test_the_command_and_the_beat_job_resume_stuck_documents(queue, settings) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from reports.tasks import resume_stuck_agreements
+
+    assert any(
+        job["task"] == "reports.resume_stuck_agreements"
+        for job in settings.CELERY_BEAT_SCHEDULE.values()
+    )
+    out = StringIO()
+    call_command("resume_agreements", stdout=out)
+    assert "No agreement is stuck" in out.getvalue()
+    assert resume_stuck_agreements.apply().get() == 0
+
+
+@pytest.mark.django_db
+def test_the_programme_team_makes_a_document_again(
+    queue, user_named, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    round_ = adopted_round()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.agreements_schedule(round_id=round_.pk)
+    doc = AgreementDocument.objects.get(round=round_, subregion__isnull=True)
+    AgreementDocument.objects.filter(pk=doc.pk).update(
+        status=DocumentStatus.FAILED, error_message="kapot", finished_at=timezone.now()
+    )
+    for username in ("voorzitter", "beleid.haarlem", "stuurgroep.ijmond"):
+        with pytest.raises(PermissionDenied):
+            services.agreement_regenerate(document=doc, user=user_named(username))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.agreement_regenerate(document=doc, user=user_named("programma"))
+    assert again.status == DocumentStatus.PENDING
+    assert again.error_message == ""
+    assert queue.sent == [doc.pk]
+    history = doc.history.first()
+    assert history.history_user.username == "programma"
+    # While it is being made, it cannot be made again.
+    AgreementDocument.objects.filter(pk=doc.pk).update(
+        status=DocumentStatus.GENERATING, started_at=timezone.now()
+    )
+    with pytest.raises(ValidationError):
+        services.agreement_regenerate(document=doc, user=user_named("programma"))

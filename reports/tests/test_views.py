@@ -172,3 +172,77 @@ def test_an_unadopted_round_has_no_export_and_an_unknown_format_is_not_found(
     assert "nog niet vastgesteld" in response.content.decode()
     response = client.get(f"/rondes/{rounds_for_views['adopted'].pk}/export.pdf")
     assert response.status_code == 404
+
+
+# --- status and "opnieuw maken" (issue 11) --------------------------------------------------
+
+
+def _regenerate_url(round_, scope: str) -> str:
+    return f"/rondes/{round_.pk}/afspraken/{scope}/opnieuw-maken/"
+
+
+def test_the_agreements_page_shows_each_documents_status_and_the_button_to_the_programme_team(
+    rounds_for_views, client_for
+) -> None:
+    round_ = rounds_for_views["adopted"]
+    html = client_for("programma").get(f"/rondes/{round_.pk}/afspraken/").content.decode()
+    assert 'id="status-zuid-kennemerland"' in html
+    assert "Klaar" in html
+    assert html.count("opnieuw-maken/") == 8
+    other = client_for("voorzitter").get(f"/rondes/{round_.pk}/afspraken/").content.decode()
+    assert "opnieuw-maken/" not in other
+    assert 'id="status-mra"' in other
+
+
+def test_the_programme_team_makes_an_agreement_again(
+    rounds_for_views, client_for, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from reports import services
+
+    sent: list[int] = []
+
+    class Stub:
+        def delay(self, document_id: int) -> None:
+            sent.append(document_id)
+
+    monkeypatch.setattr(services, "task_named", lambda name: Stub())
+    round_ = rounds_for_views["adopted"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("programma").post(_regenerate_url(round_, "ijmond"))
+    assert response.status_code == 302
+    doc = AgreementDocument.objects.get(round=round_, subregion__slug="ijmond")
+    assert doc.status == DocumentStatus.PENDING
+    assert doc.pdf is None
+    assert doc.queued_at is not None
+    assert sent == [doc.pk]
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "beleid.haarlem",
+        "coordinator.zuid-kennemerland",
+        "stuurgroep.zuid-kennemerland",
+        "voorzitter",
+        "beheer",
+    ],
+)
+def test_other_roles_may_not_make_an_agreement_again(
+    rounds_for_views, client_for, username
+) -> None:
+    round_ = rounds_for_views["adopted"]
+    response = client_for(username).post(_regenerate_url(round_, "zuid-kennemerland"))
+    assert response.status_code == 403
+    doc = AgreementDocument.objects.get(round=round_, subregion__slug="zuid-kennemerland")
+    assert doc.status == DocumentStatus.READY
+
+
+def test_making_again_needs_a_post_and_a_login(rounds_for_views, client_for) -> None:
+    round_ = rounds_for_views["adopted"]
+    anonymous = client_for(None).post(_regenerate_url(round_, "mra"))
+    assert anonymous.status_code == 302
+    assert "/inloggen/" in anonymous["Location"]
+    assert client_for("programma").get(_regenerate_url(round_, "mra")).status_code == 405
+    assert client_for("programma").post(_regenerate_url(round_, "onbekend")).status_code == 404
+    doc = AgreementDocument.objects.get(round=round_, subregion__isnull=True)
+    assert doc.status == DocumentStatus.READY

@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from agreements.selectors import agreed_result
 from municipalities.models import SubRegion
 from reports import services
 from reports.models import AgreementDocument, DocumentStatus
@@ -63,7 +64,8 @@ def test_coordinator_downloads_own_agreement_and_nothing_else(
             ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert "Zuid-Kennemerland" in text
-        assert adopted.agreed_run.digest in text
+        # The controlecode: the digest the sub-regions approved (issue 11).
+        assert agreed_result(adopted).digest in text
 
     # Another sub-region's agreement: refused, even with the address typed in.
     other = page.request.get(f"{app_url}/rondes/{adopted.pk}/afspraken/amsterdam.pdf")
