@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from agreements.selectors import AgreedResult
 from allocation.models import ScenarioRun
+from allocation.selectors import phase, run_years
 from municipalities.models import Indicator
 
 from .selectors import figure_sources, nl_date
@@ -42,7 +43,7 @@ def _per_year(index: int) -> Callable[[Mapping[str, Any]], Cell]:
 
 
 def _columns(
-    agreed: AgreedResult | None = None,
+    agreed: AgreedResult | None = None, years: tuple[int, ...] = ()
 ) -> list[tuple[str, Callable[[Mapping[str, Any]], Cell]]]:
     """(header, value) per column; the value reads one stored allocation (with, for an
     adopted round, its agreed line under the key "agreed_line")."""
@@ -67,36 +68,53 @@ def _columns(
         (_("CBS code"), lambda a: a["code"]),
         (_("Municipality"), lambda a: a["name"]),
         (_("Sub-region"), lambda a: a["subregion"]),
-        (_("Quota"), lambda a: _dec(a["quota"])),
-        (_("Fair share"), lambda a: a["allocation"]),
-        (_("Backlog"), lambda a: a["backlog"]),
+        (_("Quota (whole period)"), lambda a: _dec(a["quota"])),
+        (_("Fair share (whole period)"), lambda a: a["allocation"]),
+        (_("Backlog (whole period)"), lambda a: a["backlog"]),
     ]
     if agreed is None:
-        head.append((_("Agreed"), lambda a: a["total_with_backlog"]))
+        head.append((_("Total (whole period)"), lambda a: a["total_with_backlog"]))
+        for i, year in enumerate(years):
+            head.append((_("Total in %(year)s") % {"year": year}, _phased(i, len(years))))
     else:
-        head.append((_("Computed"), lambda a: a["agreed_line"].computed))
-        head.append((_("Transfer"), lambda a: a["agreed_line"].transfer))
+        head.append((_("Computed (whole period)"), lambda a: a["agreed_line"].computed))
+        head.append((_("Transfer (whole period)"), lambda a: a["agreed_line"].transfer))
         head.append((_("Agreed (whole period)"), lambda a: a["agreed_line"].agreed))
         for i, year in enumerate(agreed.years):
             head.append((_("Agreed in %(year)s") % {"year": year}, _per_year(i)))
     return [
         *head,
-        (_("Per 1,000 inhabitants"), step("per_1000_inhabitants")),
+        (_("Per 1,000 inhabitants (whole period)"), step("per_1000_inhabitants")),
         (_("Key w"), step("key")),
-        (_("Uncorrected share"), step("uncorrected_share")),
-        (_("Existing effort"), step("credit", "existing_effort")),
-        (_("Credit"), step("credit", "credit")),
-        (_("Corrected quota"), step("credit", "corrected_quota")),
-        (_("Lower bound"), step("bounds", "lower")),
-        (_("Upper bound"), step("bounds", "upper")),
+        (_("Uncorrected share (whole period)"), step("uncorrected_share")),
+        (_("Existing effort (on the reference date)"), step("credit", "existing_effort")),
+        (_("Credit (whole period)"), step("credit", "credit")),
+        (_("Corrected quota (whole period)"), step("credit", "corrected_quota")),
+        (_("Lower bound (whole period)"), step("bounds", "lower")),
+        (_("Upper bound (whole period)"), step("bounds", "upper")),
         (_("Bound reached"), step("bounds", "bound_hit")),
         (_("Whole part"), step("rounding", "floor")),
         (_("Remainder"), step("rounding", "remainder")),
         (_("Rank"), step("rounding", "rank")),
-        (_("Rounding decision"), step("rounding", "decision")),
-        (_("Population share"), step("population_share")),
-        (_("Difference from population share"), step("difference_from_population_share")),
+        (_("Added by rounding"), _added_by_rounding),
+        (_("Population share (whole period)"), step("population_share")),
+        (
+            _("Difference from population share (whole period)"),
+            step("difference_from_population_share"),
+        ),
     ]
+
+
+def _added_by_rounding(a: Mapping[str, Any]) -> Cell:
+    floor = (a["steps"].get("rounding") or {}).get("floor")
+    return None if floor is None else int(a["allocation"]) - int(floor)
+
+
+def _phased(index: int, years: int) -> Callable[[Mapping[str, Any]], Cell]:
+    def get(a: Mapping[str, Any]) -> Cell:
+        return phase(int(a["total_with_backlog"]), years)[index]
+
+    return get
 
 
 def _groups(
@@ -244,7 +262,7 @@ def _run_workbook(run: ScenarioRun, agreed: AgreedResult | None) -> bytes:
 
     workbook = Workbook()
     default = workbook.active
-    columns = _columns(agreed)
+    columns = _columns(agreed, run_years(run))
     used: set[str] = {"Methode"}
     for _code, name, allocations in _groups(run, agreed):
         sheet = workbook.create_sheet(_sheet_title(name, used))
@@ -288,7 +306,7 @@ def run_csv(run: ScenarioRun, agreed: AgreedResult | None = None) -> bytes:
 
 
 def _run_csv(run: ScenarioRun, agreed: AgreedResult | None) -> bytes:
-    columns = _columns(agreed)
+    columns = _columns(agreed, run_years(run))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Target group"), *(header for header, _get in columns)])

@@ -187,7 +187,7 @@ def test_the_csv_and_excel_exports_show_the_net_numbers(
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
     agreed_col = header.index("Afgesproken (hele periode)")
-    transfer_col = header.index("Overdracht")
+    transfer_col = header.index("Overdracht (hele periode)")
     name = group.group.name_nl
     mine = [r for r in rows[1:] if r[0] == name]
     by_code = {r[1]: r for r in mine}

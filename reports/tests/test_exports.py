@@ -40,10 +40,10 @@ def test_every_sheet_holds_the_runs_numbers_exactly(run) -> None:
             "CBS-code",
             "Gemeente",
             "Deelregio",
-            "Quotum",
-            "Fair share",
-            "Achterstand",
-            "Afgesproken",
+            "Quotum (hele periode)",
+            "Eerlijk deel (hele periode)",
+            "Achterstand (hele periode)",
+            "Totaal (hele periode)",
         )
         stored = _by_code(run, code)
         assert len(rows) - 1 == len(stored) == 30
@@ -58,6 +58,39 @@ def test_every_sheet_holds_the_runs_numbers_exactly(run) -> None:
                 a["total_with_backlog"],
             )
         assert sum(r[6] for r in rows[1:]) == sum(a["total_with_backlog"] for a in stored.values())
+
+
+def test_every_number_column_says_its_time_and_the_total_is_phased_per_year(run) -> None:
+    text = exports.run_csv(run).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = rows[0]
+    years = [
+        str(y)
+        for y in range(run.scenario.round.period_start.year, run.scenario.round.period_end.year + 1)
+    ]
+    per_year = [f"Totaal in {y}" for y in years]
+    assert all(h in header for h in per_year)
+    timeless = {
+        "Doelgroep",
+        "CBS-code",
+        "Gemeente",
+        "Deelregio",
+        "Sleutel w",
+        "Grens bereikt",
+        "Heel deel",
+        "Rest",
+        "Rang",
+        "Erbij door afronden",
+    }
+    for name in header:
+        assert (
+            name in timeless or "hele periode" in name or name in per_year or ("peildatum" in name)
+        ), name
+    total, first = header.index("Totaal (hele periode)"), header.index(per_year[0])
+    for row in rows[1:]:
+        assert sum(int(row[header.index(h)]) for h in per_year) == int(row[total])
+        assert abs(int(row[first]) - int(row[header.index(per_year[-1])])) <= 1
+    assert "English" not in text and "remainder" not in text.lower()
 
 
 def test_the_method_sheet_holds_settings_weights_sources_and_the_digest(run) -> None:
@@ -78,7 +111,13 @@ def test_the_csv_uses_semicolons_decimal_commas_and_utf8_with_bom(run) -> None:
     assert content.startswith(b"\xef\xbb\xbf")
     text = content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][:5] == ["Doelgroep", "CBS-code", "Gemeente", "Deelregio", "Quotum"]
+    assert rows[0][:5] == [
+        "Doelgroep",
+        "CBS-code",
+        "Gemeente",
+        "Deelregio",
+        "Quotum (hele periode)",
+    ]
     assert len(rows) == 1 + 7 * 30
     names = {run.scenario_settings["groups"][c]["name"]: c for c in run.results["groups"]}
     for row in rows[1:]:
