@@ -497,3 +497,48 @@ class RoundSettingsForm(forms.Form):
                 name = f"{label}-{rest[0]}" if rest else ""
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
+
+
+class SubregionKeyForm(forms.Form):
+    """Two-tier maatwerk: one sub-region's own inner key for one group (percentages).
+
+    Leave every weight empty (or 0) to remove the sub-region's own key; it then uses the
+    region's key inside, as before. Whether the weights add up to 100% the service checks.
+    """
+
+    subregion = forms.ChoiceField(label=_("Sub-region"))
+
+    def __init__(
+        self,
+        *args: Any,
+        subregions: Sequence[str],
+        indicators: Sequence[Indicator],
+        current: Mapping[str, Mapping[str, Decimal]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        choice = cast(forms.ChoiceField, self.fields["subregion"])
+        choice.choices = [(name, name) for name in subregions]
+        for indicator in self.indicators:
+            self.fields[f"weight_{indicator.code}"] = _decimal(
+                max_value=HUNDRED, decimal_places=4, label=indicator.name
+            )
+        if current and not self.is_bound:
+            name, weights = next(iter(sorted(current.items())))
+            self.initial["subregion"] = name
+            for code, weight in weights.items():
+                self.initial[f"weight_{code}"] = weight * HUNDRED
+
+    @property
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"weight_{i.code}"] for i in self.indicators]
+
+    def weights(self) -> dict[str, Decimal]:
+        """The weights as exact fractions (only those above 0)."""
+        data = self.cleaned_data
+        return {
+            i.code: data[f"weight_{i.code}"] / HUNDRED
+            for i in self.indicators
+            if data.get(f"weight_{i.code}")
+        }

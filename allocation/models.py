@@ -449,6 +449,55 @@ class ScenarioWeight(models.Model):
         return f"{self.setting} · {self.indicator.code} {self.weight}"
 
 
+class ScenarioSubregionWeight(models.Model):
+    """Two-tier maatwerk: one weight α^r_k of a sub-region's own inner key for one group.
+
+    In two-tier mode the region's key sets the sub-region totals N_r; a sub-region with its own
+    key spreads N_r over its municipalities with these weights (together 1, checked by the
+    service). Without rows the region's key is used inside the sub-region too.
+    """
+
+    setting = models.ForeignKey(
+        ScenarioGroupSetting,
+        verbose_name=_("scenario setting"),
+        on_delete=models.CASCADE,
+        related_name="subregion_weights",
+    )
+    subregion = models.ForeignKey(
+        "municipalities.SubRegion",
+        verbose_name=_("sub-region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    indicator = models.ForeignKey(
+        "municipalities.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=6)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["setting", "subregion__name", "indicator__position"]
+        verbose_name = _("sub-region weight")
+        verbose_name_plural = _("sub-region weights")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["setting", "subregion", "indicator"],
+                name="scenario_subregion_weight_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0, weight__lte=1),
+                name="scenario_subregion_weight_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.setting} · {self.subregion} · {self.indicator.code} {self.weight}"
+
+
 class ScenarioRun(models.Model):
     """One computation of a scenario, done by a background job. Never changes once done."""
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.models import FigureStatus
 from figures.rounds import RoundInfo
-from municipalities.models import Indicator, MunicipalFigure, Municipality
+from municipalities.models import Indicator, MunicipalFigure, Municipality, SubRegion
 from target_groups.models import AllocationMode, GroupFigure, TargetGroup
 
 from . import carry_over
@@ -36,6 +36,7 @@ from .models import (
     Scenario,
     ScenarioGroupSetting,
     ScenarioRun,
+    ScenarioSubregionWeight,
     ScenarioWeight,
     TaskSource,
     TotalBasis,
@@ -144,7 +145,11 @@ def _settings_queryset() -> QuerySet[ScenarioGroupSetting]:
     return ScenarioGroupSetting.objects.select_related(
         "group", "effort_indicator"
     ).prefetch_related(
-        Prefetch("weights", queryset=ScenarioWeight.objects.select_related("indicator"))
+        Prefetch("weights", queryset=ScenarioWeight.objects.select_related("indicator")),
+        Prefetch(
+            "subregion_weights",
+            queryset=ScenarioSubregionWeight.objects.select_related("subregion", "indicator"),
+        ),
     )
 
 
@@ -239,7 +244,30 @@ def group_settings_dict(setting: ScenarioGroupSetting) -> dict[str, Any]:
         "two_tier": setting.two_tier,
         "carry_over": setting.carry_over,
         "strict_ties": setting.strict_ties,
+        # Two-tier maatwerk: only present when a sub-region has its own key (so the settings,
+        # and the digest, of every run without one stay as they were).
+        **(
+            {"subregion_weights": inner}
+            if spread and setting.two_tier and (inner := subregion_weights_dict(setting))
+            else {}
+        ),
     }
+
+
+def subregion_weights_dict(setting: ScenarioGroupSetting) -> dict[str, dict[str, str]]:
+    """A group's inner keys per sub-region name, {sub-region: {indicator: weight}}."""
+    out: dict[str, dict[str, str]] = {}
+    rows = sorted(
+        setting.subregion_weights.all(), key=lambda w: (w.subregion.name, w.indicator.code)
+    )
+    for row in rows:
+        out.setdefault(row.subregion.name, {})[row.indicator.code] = str(row.weight)
+    return out
+
+
+def subregion_names() -> list[str]:
+    """Every sub-region's name, in alphabetical order."""
+    return list(SubRegion.objects.order_by("name").values_list("name", flat=True))
 
 
 def round_years(round_: Round) -> tuple[int, ...]:
@@ -484,7 +512,12 @@ def group_scenario(
     weights: dict[str, str] = dict(settings["weights"]) if spread else {}
     upper_pct = settings["upper_bound_mutations_pct"] if spread else None
     effort_indicator = settings.get("effort_indicator") if spread else None
+    inner_keys: dict[str, dict[str, str]] = (
+        dict(settings.get("subregion_weights") or {}) if spread and settings["two_tier"] else {}
+    )
     needed = set(weights)
+    for inner in inner_keys.values():
+        needed.update(code for code, value in inner.items() if Decimal(value) > 0)
     if statutory_needed:
         needed.add(POPULATION)
     if upper_pct is not None:
@@ -587,6 +620,8 @@ def group_scenario(
         "household_size": str(household_size),
         "municipalities": rows,
     }
+    if inner_keys:  # two-tier maatwerk: sub-regions with their own inner key
+        scenario["subregion_weights"] = inner_keys
     provenance = {
         "reference_year": reference_year,
         "mode": mode,

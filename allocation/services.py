@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from allocation.engine import EngineError, halfyears_in_period
 from core.jobs import task_named
-from municipalities.models import Indicator
+from municipalities.models import Indicator, SubRegion
 from target_groups.models import AllocationMode, TargetGroup
 
 from . import compute, run_errors, selectors
@@ -41,6 +41,7 @@ from .models import (
     Scenario,
     ScenarioGroupSetting,
     ScenarioRun,
+    ScenarioSubregionWeight,
     ScenarioWeight,
     TaskSource,
     TotalBasis,
@@ -81,6 +82,10 @@ class GroupSettingInput:
     two_tier: bool = False
     carry_over: bool = False
     strict_ties: bool = False
+    subregion_weights: Mapping[str, Mapping[str, Decimal]] | None = None
+    """Two-tier maatwerk: a sub-region's own inner key, {sub-region name: {indicator: weight}}.
+
+    ``None`` keeps what is stored; ``{}`` removes every inner key of the group."""
 
 
 def group_default_setting(group: TargetGroup) -> GroupSettingInput:
@@ -337,6 +342,40 @@ def _validate_group(
         errors[f"{key}.upper_bound_mutations_pct"] = _(
             "The upper bound is a percentage above 0 and at most 100."
         )
+    if setting.subregion_weights:
+        _validate_subregion_weights(key, setting.subregion_weights, indicator_codes, errors)
+
+
+def _validate_subregion_weights(
+    key: str,
+    inner_keys: Mapping[str, Mapping[str, Decimal]],
+    indicator_codes: set[str],
+    errors: dict[str, str],
+) -> None:
+    """Every inner key names a known sub-region and indicators, each weight within 0..1, and
+    together (when the sub-region has one) exactly 1."""
+    known = set(SubRegion.objects.values_list("name", flat=True))
+    field_name = f"{key}.subregion_weights"
+    for subregion, weights in inner_keys.items():
+        if subregion not in known:
+            errors[field_name] = _("Unknown sub-region: %(name)s.") % {"name": subregion}
+            return
+        for code, weight in weights.items():
+            if code not in indicator_codes:
+                errors[field_name] = _("Unknown indicator: %(code)s.") % {"code": code}
+                return
+            if not 0 <= weight <= 1:
+                errors[field_name] = _(
+                    "Sub-region %(name)s: every weight lies between 0 and 100%%."
+                ) % {"name": subregion}
+                return
+        total = sum(weights.values(), Decimal(0))
+        if weights and total != 1:
+            errors[field_name] = _(
+                "Sub-region %(name)s: the weights of its own key must add up to exactly "
+                "100%%; now they add up to %(sum)s%%."
+            ) % {"name": subregion, "sum": _pct(total * 100)}
+            return
 
 
 def _validate_options(options: ScenarioOptions, errors: dict[str, str]) -> None:
@@ -420,7 +459,15 @@ def group_setting_input(setting: ScenarioGroupSetting) -> GroupSettingInput:
         two_tier=setting.two_tier,
         carry_over=setting.carry_over,
         strict_ties=setting.strict_ties,
+        subregion_weights=_stored_subregion_weights(setting),
     )
+
+
+def _stored_subregion_weights(setting: ScenarioGroupSetting) -> dict[str, dict[str, Decimal]]:
+    out: dict[str, dict[str, Decimal]] = {}
+    for row in setting.subregion_weights.all():
+        out.setdefault(row.subregion.name, {})[row.indicator.code] = row.weight
+    return out
 
 
 _as_input = group_setting_input  # the name the agreements app uses
@@ -439,7 +486,9 @@ def _complete(
             s.group.code: group_setting_input(s)
             for s in ScenarioGroupSetting.objects.filter(scenario=scenario)
             .select_related("group", "effort_indicator")
-            .prefetch_related("weights__indicator")
+            .prefetch_related(
+                "weights__indicator", "subregion_weights__subregion", "subregion_weights__indicator"
+            )
         }
     unknown = [s for s in settings if s.group_code not in groups]
     return unknown + [
@@ -501,6 +550,88 @@ def _save_settings(
             weight_row.full_clean()
             weight_row._history_user = user  # type: ignore[attr-defined]
             weight_row.save()
+        if data.subregion_weights is not None:
+            _save_subregion_weights(
+                setting=setting, inner_keys=data.subregion_weights, indicators=indicators, user=user
+            )
+
+
+def _save_subregion_weights(
+    *,
+    setting: ScenarioGroupSetting,
+    inner_keys: Mapping[str, Mapping[str, Decimal]],
+    indicators: Mapping[str, Indicator],
+    user: Any,
+) -> None:
+    """Store a group's inner keys exactly as given (rows not given are removed)."""
+    subregions = {s.name: s for s in SubRegion.objects.filter(name__in=list(inner_keys))}
+    current = {
+        (row.subregion_id, row.indicator_id): row
+        for row in ScenarioSubregionWeight.objects.filter(setting=setting)
+    }
+    wanted: dict[tuple[int, int], Decimal] = {}
+    for name, weights in inner_keys.items():
+        for code, value in weights.items():
+            if value > 0:
+                wanted[(subregions[name].pk, indicators[code].pk)] = value
+    for pair, row in current.items():
+        if pair not in wanted:
+            row._history_user = user  # type: ignore[attr-defined]
+            row.delete()
+    for (subregion_id, indicator_id), value in wanted.items():
+        row = current.get((subregion_id, indicator_id)) or ScenarioSubregionWeight(
+            setting=setting, subregion_id=subregion_id, indicator_id=indicator_id
+        )
+        if row.pk is not None and row.weight == value:
+            continue
+        row.weight = value
+        row.full_clean()
+        row._history_user = user  # type: ignore[attr-defined]
+        row.save()
+
+
+def scenario_subregion_key_set(
+    *,
+    scenario: Scenario,
+    group_code: str,
+    subregion: str,
+    weights: Mapping[str, Decimal],
+    user: Any,
+) -> None:
+    """Set (or, with no weights above 0, remove) a sub-region's own inner key for one group.
+
+    Two-tier maatwerk: the region's key sets the sub-region's total; this key spreads it over
+    the sub-region's municipalities. Raises ValidationError with Dutch messages.
+    """
+    with transaction.atomic():
+        locked = Scenario.objects.select_for_update().select_related("round").get(pk=scenario.pk)
+        _check_round_editable(locked.round)
+        setting = (
+            ScenarioGroupSetting.objects.filter(scenario=locked, group__code=group_code)
+            .select_related("group")
+            .prefetch_related("subregion_weights__subregion", "subregion_weights__indicator")
+            .first()
+        )
+        if setting is None:
+            raise ValidationError(
+                {"groups": _("Unknown target group: %(code)s.") % {"code": group_code}}
+            )
+        inner_keys = _stored_subregion_weights(setting)
+        given = {code: w for code, w in weights.items() if w != 0}
+        if given:
+            inner_keys[subregion] = dict(weights)
+        else:
+            inner_keys.pop(subregion, None)
+        errors: dict[str, str] = {}
+        indicators = {i.code: i for i in Indicator.objects.all()}
+        if given:
+            _validate_subregion_weights(group_code, {subregion: weights}, set(indicators), errors)
+        if errors:
+            raise ValidationError(errors)
+        _save_subregion_weights(
+            setting=setting, inner_keys=inner_keys, indicators=indicators, user=user
+        )
+    _review_recheck(locked.round)
 
 
 def _apply_options(scenario: Scenario, options: ScenarioOptions) -> None:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("rondes/<int:pk>/scenarios/nieuw/", views.scenario_create, name="scenario_create"),
     path("scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("scenarios/<int:pk>/bewerken/", views.scenario_edit, name="scenario_edit"),
+    path(
+        "scenarios/<int:pk>/<slug:group>/deelregiosleutel/",
+        views.scenario_subregion_key,
+        name="scenario_subregion_key",
+    ),
     path("scenarios/<int:pk>/berekenen/", views.run_start, name="run_start"),
     path("berekeningen/<int:pk>/", views.run_detail, name="run_detail"),
     path("berekeningen/<int:pk>/voortgang/", views.run_progress, name="run_progress"),

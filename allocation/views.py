@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 
 from . import selectors, services
-from .forms import GroupSettingForm, RoundForm, RoundSettingsForm, ScenarioForm
+from .forms import GroupSettingForm, RoundForm, RoundSettingsForm, ScenarioForm, SubregionKeyForm
 from .models import Round, RunStatus, Scenario, ScenarioRun
 
 
@@ -240,6 +240,55 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(scenario.get_absolute_url())
     return _editor(request, round_=scenario.round, scenario=scenario)
+
+
+def scenario_subregion_key(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+    """Two-tier maatwerk: set a sub-region's own key for distributing its total inside."""
+    access.require(access.can_manage_rounds(request.user))
+    scenario = _scenario_or_404(pk)
+    if not selectors.round_is_editable(scenario.round):
+        messages.error(
+            request, _("This round is in review or agreed: its scenarios cannot change.")
+        )
+        return redirect(scenario.get_absolute_url())
+    setting = next(
+        (s for s in selectors.scenario_settings(scenario) if s.group.code == group), None
+    )
+    if setting is None:
+        raise Http404
+    current = services.group_setting_input(setting).subregion_weights or {}
+    form = SubregionKeyForm(
+        request.POST or None,
+        subregions=selectors.subregion_names(),
+        indicators=selectors.indicator_list(),
+        current=current,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_subregion_key_set(
+                scenario=scenario,
+                group_code=group,
+                subregion=form.cleaned_data["subregion"],
+                weights=form.weights(),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The sub-region's own key is saved."))
+            return redirect(scenario.get_absolute_url() + "#settings")
+    return render(
+        request,
+        "allocation/scenario_subregion_key.html",
+        {
+            "scenario": scenario,
+            "round": scenario.round,
+            "setting": setting,
+            "form": form,
+            "current": sorted(current.items()),
+        },
+    )
 
 
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:

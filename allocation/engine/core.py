@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from allocation.engine.bounds import capacity, solve_bounded
@@ -124,6 +124,8 @@ def validate_input(inp: AllocationInput) -> None:
                         f"exceeds the national population{where}",
                         field=f"{prefix}.indicators.{POPULATION}",
                     )
+    if inp.subregion_weights and not (statutory or local):
+        _validate_subregion_weights(inp)
     if local and inp.total is not None:
         demand = sum(m.demand or 0 for m in inp.municipalities)
         if inp.total != demand:
@@ -132,6 +134,50 @@ def validate_input(inp: AllocationInput) -> None:
                 f"not {inp.total} (or leave the total out)",
                 field="total",
             )
+
+
+def _validate_subregion_weights(inp: AllocationInput) -> None:
+    """Two-tier maatwerk: every inner key names a known sub-region and is a proper key."""
+    if not inp.two_tier:
+        raise InvalidInput(
+            "an inner key of a sub-region needs two_tier: true", field="subregion_weights"
+        )
+    if inp.max_credit_fraction is not None:
+        raise InvalidInput(
+            "an inner key of a sub-region cannot be combined with max_credit_fraction "
+            "(its lower bound follows the region's key); leave one of them out",
+            field="subregion_weights",
+        )
+    members: dict[str, list[int]] = {}
+    for index, muni in enumerate(inp.municipalities):
+        members.setdefault(muni.subregion, []).append(index)
+    for region, weights in inp.subregion_weights.items():
+        prefix = f"subregion_weights.{region}"
+        if region not in members:
+            raise InvalidInput(
+                f"unknown sub-region {region!r}; known are {', '.join(sorted(members))}",
+                field=prefix,
+            )
+        for name, alpha in weights.items():
+            if alpha < 0:
+                raise InvalidInput("a weight cannot be negative", field=f"{prefix}.{name}")
+        weight_sum = sum(weights.values(), Fraction(0))
+        if weight_sum != 1:
+            raise InvalidInput(
+                f"the weights must add up to exactly 1, they add up to {decimal_str(weight_sum)}",
+                field=prefix,
+            )
+        for name, alpha in weights.items():
+            if alpha == 0:
+                continue
+            for index in members[region]:
+                muni = inp.municipalities[index]
+                if name not in muni.indicators:
+                    raise InvalidInput(
+                        f"the indicator {name!r} of the inner key of sub-region {region!r} "
+                        f"is missing for {muni.code}",
+                        field=f"{prefix}.{name}",
+                    )
 
 
 def statutory_field(inp: AllocationInput, index: int, name: str = "") -> str:
@@ -295,6 +341,8 @@ def allocate(inp: AllocationInput) -> AllocationResult:
     ties: list[Tie] = []
     groups = _subregions(munis)
     subregion_results: list[SubregionResult] = []
+    inner_keys: list[Fraction | None] = [None] * count
+    inner_corrected: list[Fraction | None] = [None] * count
 
     if not inp.two_tier:
         result = apportion(
@@ -346,7 +394,28 @@ def allocate(inp: AllocationInput) -> AllocationResult:
         ties.extend(top.ties)
         for r, (name, members) in enumerate(groups):
             house = top.seats[r]
-            inner_q = [q[i] for i in members]
+            own_weights = inp.subregion_weights.get(name)
+            own_totals: dict[str, Fraction] | None = None
+            own_rounds = 0
+            if own_weights:
+                # Two-tier maatwerk: the sub-region's own key spreads N_r (steps 1-2 inside).
+                own_keys, own_totals = _inner_key(name, [munis[i] for i in members], own_weights)
+                own_credit = apply_credit(
+                    own_keys, [munis[i].existing_effort for i in members], inp.credit_factor, house
+                )
+                inner_q = own_credit.corrected
+                own_rounds = own_credit.rounds
+                for k, i in enumerate(members):
+                    inner_keys[i] = own_keys[k]
+                    inner_corrected[i] = inner_q[k]
+                own_zeroed = [codes[i] for k, i in enumerate(members) if own_credit.zeroed[k]]
+                if own_zeroed:
+                    warnings.append(
+                        f"sub-region {name} (own key): already does more than its share "
+                        "(credit brings its task to 0): " + ", ".join(own_zeroed)
+                    )
+            else:
+                inner_q = [q[i] for i in members]
             inner_lower = [lower[i] for i in members]
             inner_upper = [upper[i] for i in members]
             inner_solved = solve_bounded(inner_q, inner_lower, inner_upper, house)
@@ -362,7 +431,7 @@ def allocate(inp: AllocationInput) -> AllocationResult:
                 inner_lam, inner_quota = inner_solved
             for k, i in enumerate(members):
                 quota[i] = inner_quota[k]
-                if inner_lam is not None and not _is_product(inner_quota[k], inner_lam, q[i]):
+                if inner_lam is not None and not _is_product(inner_quota[k], inner_lam, inner_q[k]):
                     sub_hit[i] = "lower" if inner_quota[k] == lower[i] else "upper"
             inner = apportion(
                 inner_quota,
@@ -392,6 +461,9 @@ def allocate(inp: AllocationInput) -> AllocationResult:
                     upper=sub_upper[r],
                     lambda_=inner_lam,
                     rounding=top.info[r],
+                    weights=dict(own_weights) if own_weights else None,
+                    indicator_totals=own_totals,
+                    credit_rounds=own_rounds,
                 )
             )
         _quota_warnings(
@@ -435,6 +507,8 @@ def allocate(inp: AllocationInput) -> AllocationResult:
                 population_share=share[i],
                 difference_from_population_share=diff[i],
                 within_quota=floor_fraction(quota[i]) <= seats[i] <= ceil_fraction(quota[i]),
+                inner_key=inner_keys[i],
+                inner_credit=inner_corrected[i],
             )
         )
     zeroed = [codes[i] for i in range(count) if credit.zeroed[i]]
@@ -457,6 +531,20 @@ def allocate(inp: AllocationInput) -> AllocationResult:
         ties=tuple(ties),
         warnings=tuple(warnings),
     )
+
+
+def _inner_key(
+    region: str, members: Sequence[Municipality], weights: Mapping[str, Fraction]
+) -> tuple[list[Fraction], dict[str, Fraction]]:
+    """The sub-region's own key w_i^r over its members; errors name subregion_weights."""
+    try:
+        return compute_key(members, weights)
+    except InvalidInput as error:
+        name = (error.field or "").removeprefix("weights.")
+        raise InvalidInput(
+            error.message.replace("regional total", f"total in sub-region {region!r}"),
+            field=f"subregion_weights.{region}.{name}",
+        ) from None
 
 
 def _is_product(value: Fraction, factor: Fraction, base: Fraction) -> bool:

@@ -35,6 +35,7 @@ TOP_LEVEL_FIELDS = frozenset(
         "municipalities",
         "household_size",
         "description",
+        "subregion_weights",
     }
 )
 MUNICIPALITY_FIELDS = frozenset(
@@ -187,6 +188,8 @@ def parse_scenario(data: Any) -> AllocationInput:
         _municipality(raw, index, local=local_method) for index, raw in enumerate(raw_munis)
     ]
 
+    subregion_weights = _subregion_weights(data.get("subregion_weights"))
+
     inp = AllocationInput(
         total=total,
         municipalities=tuple(municipalities),
@@ -198,9 +201,30 @@ def parse_scenario(data: Any) -> AllocationInput:
         max_credit_fraction=max_credit,
         statutory=statutory,
         household_size=household,
+        subregion_weights=subregion_weights,
     )
     validate_input(inp)
     return inp
+
+
+def _subregion_weights(raw: Any) -> dict[str, dict[str, Fraction]]:
+    """``subregion_weights``: {sub-region: {indicator: weight}} (two-tier maatwerk) or null."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise InvalidInput(
+            "expected an object of sub-region: {indicator: weight}", field="subregion_weights"
+        )
+    out: dict[str, dict[str, Fraction]] = {}
+    for region, weights in raw.items():
+        prefix = f"subregion_weights.{region}"
+        if not isinstance(weights, Mapping):
+            raise InvalidInput("expected an object of indicator: weight", field=prefix)
+        out[str(region)] = {}
+        for name, value in weights.items():
+            out[str(region)][str(name)] = _number(value, f"{prefix}.{name}")
+            _negative(out[str(region)][str(name)], f"{prefix}.{name}")
+    return out
 
 
 def _statutory(raw: Any, prefix: str) -> StatutoryParams:
@@ -355,6 +379,15 @@ def explain(result: AllocationResult, muni: MunicipalityResult) -> dict[str, Any
             "lambda": _dec(sub.lambda_),
             "bound_hit": muni.subregion_bound_hit,
         }
+        if sub.weights is not None:
+            own_totals = sub.indicator_totals or {}
+            steps["subregion"]["own_key"] = {
+                "weights": {k: decimal_str(v) for k, v in sorted(sub.weights.items())},
+                "indicator_totals": {k: decimal_str(v) for k, v in sorted(own_totals.items())},
+                "key": _dec(muni.inner_key),
+                "corrected_quota": _dec(muni.inner_credit),
+                "credit_rounds": sub.credit_rounds,
+            }
     if result.method == "statutory" and muni.statutory_tasks:
         single = muni.statutory_tasks[0] if not result.input.statutory_is_list else None
         steps["statutory"] = {
@@ -443,6 +476,9 @@ def result_to_dict(result: AllocationResult, *, include_fairness: bool = True) -
         "ties": [tie_to_dict(t) for t in result.ties],
         "warnings": list(result.warnings),
     }
+    for sub, row in zip(result.subregions, out["subregions"], strict=True):
+        if sub.weights is not None:  # two-tier maatwerk: the sub-region's own key
+            row["weights"] = {k: decimal_str(v) for k, v in sorted(sub.weights.items())}
     if include_fairness:
         out["fairness"] = fairness_to_dict(fairness(result))
     return out

@@ -110,6 +110,11 @@ class AllocationInput:
     statutory: StatutoryParams | Sequence[StatutoryParams] | None = None
     """One half-year (an object), or one per half-year of the period (stored as a tuple)."""
     household_size: Fraction | None = None
+    subregion_weights: Mapping[str, Mapping[str, Fraction]] = field(default_factory=dict)
+    """Two-tier maatwerk: a sub-region's own inner key {sub-region: {indicator: weight}}.
+
+    The region's key sets the sub-region totals N_r; a sub-region listed here spreads its
+    N_r over its municipalities with its own key (without one, the region's key is used)."""
 
     def __post_init__(self) -> None:
         if isinstance(self.statutory, Sequence):
@@ -133,6 +138,14 @@ class AllocationInput:
         object.__setattr__(
             self, "household_size", _frac_or_none(self.household_size, "household_size")
         )
+        inner = {
+            str(region): {
+                str(name): to_fraction(value, field=f"subregion_weights.{region}.{name}")
+                for name, value in dict(region_weights).items()
+            }
+            for region, region_weights in dict(self.subregion_weights).items()
+        }
+        object.__setattr__(self, "subregion_weights", inner)
 
     @property
     def statutory_half_years(self) -> tuple[StatutoryParams, ...]:
@@ -250,6 +263,10 @@ class MunicipalityResult:
     """The municipality's own demand (method ``local``: n_i = demand)."""
     statutory_tasks: tuple[StatutoryTask, ...] = ()
     """Method ``statutory``: the task per half-year; n_i is their sum."""
+    inner_key: Fraction | None = None
+    """Two-tier with an inner key of its sub-region: w_i^r = sum_k alpha^r_k x_ik / X^r_k."""
+    inner_credit: Fraction | None = None
+    """Two-tier with an inner key: the quota inside the sub-region after credit (Sigma = N_r)."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +284,12 @@ class SubregionResult:
     lambda_: Fraction | None
     """lambda inside the sub-region (two-tier), else None."""
     rounding: RoundingInfo | None
+    weights: Mapping[str, Fraction] | None = None
+    """The sub-region's own inner key (two-tier maatwerk), else None (the region's key)."""
+    indicator_totals: Mapping[str, Fraction] | None = None
+    """With an inner key: the sub-region's total of each weighted indicator."""
+    credit_rounds: int = 0
+    """With an inner key: the credit rounds inside the sub-region."""
 
 
 @dataclass(frozen=True)

@@ -168,3 +168,158 @@ def test_every_mode_gives_the_same_numbers_through_manage_allocate(
     assert _quota_and_allocation(batch) == _quota_and_allocation(stored)
     batch.pop("fairness")
     assert batch == stored
+
+
+# --- two-tier maatwerk: a sub-region's own inner key --------------------------------------
+
+
+def _first_subregion() -> str:
+    from municipalities.models import SubRegion
+
+    return SubRegion.objects.order_by("name").values_list("name", flat=True)[0]
+
+
+def _execute(scenario, task_id: str) -> ScenarioRun:
+    done = services.run_execute(
+        run_id=ScenarioRun.objects.create(scenario=scenario, celery_task_id=task_id).pk
+    )
+    assert done.status == "succeeded", done.error_message
+    return done
+
+
+@pytest.fixture
+def inner_key_scenario(round_):
+    scenario = scenario_for(
+        round_,
+        name="Eigen sleutel",
+        groups=("urgent",),
+        weights={"population": Decimal(1)},
+        credit_factor=Decimal("0.5"),
+        upper_bound_mutations_pct=Decimal(60),
+        two_tier=True,
+    )
+    services.scenario_subregion_key_set(
+        scenario=scenario,
+        group_code="urgent",
+        subregion=_first_subregion(),
+        weights={"social_rental": Decimal("0.75"), "population": Decimal("0.25")},
+        user=None,
+    )
+    return scenario
+
+
+def test_an_inner_key_gives_the_same_numbers_through_manage_allocate(
+    client_for, inner_key_scenario, tmp_path
+) -> None:
+    run = _execute(inner_key_scenario, "inner")
+    sub = _first_subregion()
+    assert run.scenario_settings["groups"]["urgent"]["subregion_weights"] == {
+        sub: {"population": "0.250000", "social_rental": "0.750000"}
+    }
+    response = client_for("programma").get(
+        reverse("allocation:run_group_input", args=[run.pk, "urgent"])
+    )
+    data = json.loads(response.content)
+    assert data["subregion_weights"] == {
+        sub: {"population": "0.250000", "social_rental": "0.750000"}
+    }
+    path = tmp_path / "scenario.json"
+    path.write_bytes(response.content)
+    out = io.StringIO()
+    call_command("allocate", "--input", str(path), stdout=out)
+    batch = json.loads(out.getvalue())
+    stored = run.results["groups"]["urgent"]["result"]
+    batch.pop("fairness")
+    assert batch == stored
+    own = next(s for s in stored["subregions"] if s["name"] == sub)
+    assert own["weights"] == {"population": "0.2500000000", "social_rental": "0.7500000000"}
+    inside = [a for a in stored["allocations"] if a["subregion"] == sub]
+    assert sum(a["allocation"] for a in inside) == own["allocation"]
+    assert all("own_key" in a["steps"]["subregion"] for a in inside)
+    # The run's explanation says so.
+    page = client_for("programma").get(reverse("allocation:run_group", args=[run.pk, "urgent"]))
+    if page.status_code == 200:
+        assert "own-subregion-key" in page.content.decode()
+
+
+def test_changing_an_inner_key_changes_the_run_digest(inner_key_scenario) -> None:
+    first = _execute(inner_key_scenario, "one")
+    again = _execute(inner_key_scenario, "two")
+    assert again.digest == first.digest  # same inputs and settings: same digest
+    services.scenario_subregion_key_set(
+        scenario=inner_key_scenario,
+        group_code="urgent",
+        subregion=_first_subregion(),
+        weights={"social_rental": Decimal("0.5"), "population": Decimal("0.5")},
+        user=None,
+    )
+    changed = _execute(inner_key_scenario, "three")
+    assert changed.digest != first.digest
+    # Removing the key: the settings are those of a plain two-tier group again.
+    services.scenario_subregion_key_set(
+        scenario=inner_key_scenario,
+        group_code="urgent",
+        subregion=_first_subregion(),
+        weights={},
+        user=None,
+    )
+    plain = _execute(inner_key_scenario, "four")
+    assert "subregion_weights" not in plain.scenario_settings["groups"]["urgent"]
+    assert plain.digest not in {first.digest, changed.digest}
+
+
+@pytest.mark.parametrize(
+    ("weights", "words"),
+    [
+        ({"population": Decimal("0.5")}, "precies 100%"),
+        ({"population": Decimal("1.5"), "social_rental": Decimal("-0.5")}, "tussen 0 en 100%"),
+    ],
+)
+def test_an_inner_key_is_validated_in_dutch(round_, weights, words) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    scenario = scenario_for(round_, groups=("urgent",), two_tier=True)
+    with translation.override("nl"), pytest.raises(ValidationError) as caught:
+        services.scenario_subregion_key_set(
+            scenario=scenario,
+            group_code="urgent",
+            subregion=_first_subregion(),
+            weights=weights,
+            user=None,
+        )
+    assert words in " ".join(caught.value.messages)
+
+
+def test_an_unknown_subregion_is_refused(round_) -> None:
+    from django.core.exceptions import ValidationError
+
+    scenario = scenario_for(round_, groups=("urgent",), two_tier=True)
+    with pytest.raises(ValidationError):
+        services.scenario_subregion_key_set(
+            scenario=scenario,
+            group_code="urgent",
+            subregion="Nergensland",
+            weights={"population": Decimal(1)},
+            user=None,
+        )
+
+
+def test_the_subregion_key_page_saves_and_the_scenario_page_shows_it(client_for, round_) -> None:
+    scenario = scenario_for(round_, groups=("urgent",), two_tier=True)
+    client = client_for("programma")
+    url = reverse("allocation:scenario_subregion_key", args=[scenario.pk, "urgent"])
+    assert client.get(url).status_code == 200
+    sub = _first_subregion()
+    bad = client.post(url, {"subregion": sub, "weight_population": "60"})
+    assert bad.status_code == 200  # the weights add up to 60%: shown again with the error
+    response = client.post(
+        url, {"subregion": sub, "weight_population": "40", "weight_social_rental": "60"}
+    )
+    assert response.status_code == 302
+    stored = services.group_setting_input(
+        scenario.settings.get(group__code="urgent")
+    ).subregion_weights
+    assert stored == {sub: {"population": Decimal("0.4"), "social_rental": Decimal("0.6")}}
+    page = client.get(reverse("allocation:scenario_detail", args=[scenario.pk])).content.decode()
+    assert "own-subregion-key" in page
