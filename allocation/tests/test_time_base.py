@@ -181,12 +181,16 @@ def test_the_app_takes_the_entered_yearly_task_times_two(two_year_run) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["run_detail", "run_group"])
+# Not called "page": that name is pytest-playwright's browser fixture, and a test that
+# names it is grouped with the browser tests (which flush the database).
+@pytest.mark.parametrize("view_name", ["run_detail", "run_group"])
 def test_every_number_on_the_results_page_carries_its_time_unit(
-    client_for, two_year_run, page
+    client_for, two_year_run, view_name
 ) -> None:
-    args = [two_year_run.pk] if page == "run_detail" else [two_year_run.pk, "urgent"]
-    html = client_for("voorzitter").get(reverse(f"allocation:{page}", args=args)).content.decode()
+    args = [two_year_run.pk] if view_name == "run_detail" else [two_year_run.pk, "urgent"]
+    html = (
+        client_for("voorzitter").get(reverse(f"allocation:{view_name}", args=args)).content.decode()
+    )
     headers = numeric_headers(html)
     assert headers
     for attrs, text in headers:
@@ -197,7 +201,7 @@ def test_every_number_on_the_results_page_carries_its_time_unit(
         assert any(unit in text for unit in UNITS), text
     assert "In 2026" in html
     assert "In 2027" in html
-    if page == "run_group":
+    if view_name == "run_group":
         assert re.search(r"12 huishoudens <span class=\"unit\">voor de hele periode</span>", html)
         assert "6 per jaar × 2 jaar" in html
     # Dutch numbers: no decimal point (1.234 is a thousands separator, 0.5 is English).

@@ -119,6 +119,7 @@ def test_demo_data_ships_an_adopted_earlier_round_beside_the_open_current_one_tw
     settings, tmp_path
 ) -> None:
     settings.DEBUG = True
+    settings.REDIS_URL = ""  # as `make run`: no worker, so the demo makes its PDFs itself
     out = StringIO()
     call_command("demo_data", stdout=out)
     message = out.getvalue()
