@@ -8,7 +8,7 @@ come on top, so accepting a transfer changes what the sub-regions approve.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,6 +185,21 @@ def subregion_states(proposal: Proposal | None, digest: str | None) -> list[Subr
     return rows
 
 
+def computed_number(allocation: Mapping[str, Any]) -> int:
+    """What a computation gave one municipality: n_i plus a carried backlog, if any."""
+    return int(allocation.get("total_with_backlog", allocation["allocation"]))
+
+
+def transfer_deltas(accepted: Iterable[Transfer]) -> dict[tuple[str, str], int]:
+    """Per (group code, CBS code): received minus given in the accepted transfers."""
+    delta: dict[tuple[str, str], int] = {}
+    for t in accepted:
+        giver, taker = (t.group.code, t.giver.cbs_code), (t.group.code, t.taker.cbs_code)
+        delta[giver] = delta.get(giver, 0) - t.amount
+        delta[taker] = delta.get(taker, 0) + t.amount
+    return delta
+
+
 def net_after_transfers(proposal: Proposal, transfers: list[Transfer]) -> list[dict[str, Any]]:
     """Per group with accepted transfers: each municipality's number, the transfers and
     the net number after transfers. The group's sum stays the same."""
@@ -203,14 +218,11 @@ def net_after_transfers(proposal: Proposal, transfers: list[Transfer]) -> list[d
         data = results.get("groups", {}).get(code)
         if data is None:
             continue
-        delta: dict[str, int] = {}
-        for t in group_transfers:
-            delta[t.giver.cbs_code] = delta.get(t.giver.cbs_code, 0) - t.amount
-            delta[t.taker.cbs_code] = delta.get(t.taker.cbs_code, 0) + t.amount
+        delta = transfer_deltas(group_transfers)
         rows = []
         for a in data["result"]["allocations"]:
-            n = int(a.get("total_with_backlog", a["allocation"]))  # as agreed_result: computed
-            d = delta.get(a["code"], 0)
+            n = computed_number(a)
+            d = delta.get((code, a["code"]), 0)
             rows.append(
                 {
                     "code": a["code"],
@@ -243,7 +255,7 @@ def allocation_of(proposal: Proposal, *, group_code: str, cbs_code: str) -> int 
         return None
     for a in data["result"]["allocations"]:
         if a["code"] == cbs_code:
-            return int(a.get("total_with_backlog", a["allocation"]))
+            return computed_number(a)
     return None
 
 
@@ -423,11 +435,7 @@ def agreed_result(round_: Round) -> AgreedResult:
         if proposal is not None
         else []
     )
-    delta: dict[tuple[str, str], int] = {}
-    for t in accepted:
-        giver, taker = (t.group.code, t.giver.cbs_code), (t.group.code, t.taker.cbs_code)
-        delta[giver] = delta.get(giver, 0) - t.amount
-        delta[taker] = delta.get(taker, 0) + t.amount
+    delta = transfer_deltas(accepted)
     years = period_years(round_)
     stored = results.get("groups", {})
     target_groups = {g.code: g for g in TargetGroup.objects.filter(code__in=list(stored))}
@@ -437,7 +445,7 @@ def agreed_result(round_: Round) -> AgreedResult:
         lines = []
         for a in data["result"]["allocations"]:
             allocation = int(a["allocation"])
-            computed = int(a.get("total_with_backlog", allocation))
+            computed = computed_number(a)
             transfer = delta.get((code, a["code"]), 0)
             agreed = computed + transfer
             lines.append(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -23,6 +23,7 @@ from agreements.selectors import AgreedGroup, AgreedResult, NotAdopted
 from allocation import selectors as allocation_selectors
 from allocation.models import Round, RoundStatus
 from reports.selectors import round_decision_date
+from reports.wording import nl_number
 
 DIVISOR_METHODS = {
     "sainte-lague": "Sainte-Laguë",
@@ -38,14 +39,7 @@ class NotPublic(Exception):
     """There is no adopted agreement to publish for this round (it answers 404)."""
 
 
-# --- Dutch numbers ------------------------------------------------------------------------
-
-
-def nl_number(value: Decimal | int, places: int = 0) -> str:
-    """12345.678 -> "12.345,68" (places=2): points group thousands, a comma for decimals."""
-    number = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{number:,.{places}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+# --- Dutch numbers (nl_number and nl_signed are those of the PDF: reports.wording) ----------
 
 
 def nl_decimal(value: Any) -> str:
@@ -60,15 +54,6 @@ def nl_decimal(value: Any) -> str:
     exponent = number.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return nl_number(number, places)
-
-
-def nl_signed(value: int) -> str:
-    """A change as "+5", "−5" or "0"."""
-    if value > 0:
-        return "+" + nl_decimal(value)
-    if value < 0:
-        return "\u2212" + nl_decimal(-value)
-    return "0"
 
 
 def nl_percent(fraction: Any) -> str:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 
-from public.selectors import nl_decimal, nl_signed
+from public.selectors import nl_decimal
+from reports.wording import nl_signed
 
 register = template.Library()
 
