@@ -1,13 +1,14 @@
 """The pre-filled template of figures, as Excel (.xlsx) or CSV in Dutch conventions.
 
 One row per figure value (see figures.importing.COLUMNS). Uploading the template unchanged
-changes nothing: values, sources and dates read back exactly. openpyxl is imported inside
-the function, so that web start-up does not pay for it.
+changes nothing: values, sources and dates read back exactly. Every row is written through
+core.spreadsheet, so that text starting like a formula cannot run (a source such as
+"=HYPERLINK(...)" is written as "'=HYPERLINK(...)"). openpyxl is imported inside the
+function, so that web start-up does not pay for it.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core import spreadsheet
 from municipalities.models import Municipality
 
 from . import selectors
@@ -89,25 +91,18 @@ def template_rows(*, municipalities: list[Municipality], year: int) -> list[list
     return rows
 
 
+def _csv_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return dutch_number(value)
+    if isinstance(value, date):
+        return dutch_date(value)
+    return "" if value is None else str(value)
+
+
 def to_csv(rows: list[list[Any]]) -> bytes:
-    """UTF-8 with BOM (Excel opens it right), semicolons, decimal comma, dd-mm-jjjj."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow(
-            [
-                dutch_number(c)
-                if isinstance(c, Decimal)
-                else dutch_date(c)
-                if isinstance(c, date)
-                else ""
-                if c is None
-                else c
-                for c in row
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")
+    """UTF-8 with BOM (Excel opens it right), semicolons, decimal comma, dd-mm-jjjj; text
+    that starts like a formula is neutralised (core.spreadsheet)."""
+    return spreadsheet.write_csv(rows, header=HEADERS, to_text=_csv_text)
 
 
 def to_xlsx(rows: list[list[Any]], *, year: int) -> bytes:
@@ -118,7 +113,7 @@ def to_xlsx(rows: list[list[Any]], *, year: int) -> bytes:
     workbook = Workbook()
     sheet = workbook.active or workbook.create_sheet()
     sheet.title = SHEET_NAME
-    sheet.append(HEADERS)
+    spreadsheet.append_row(sheet, HEADERS)
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
@@ -130,7 +125,7 @@ def to_xlsx(rows: list[list[Any]], *, year: int) -> bytes:
                 cells.append(int(c) if c == c.to_integral_value() else float(c))
             else:
                 cells.append(c)
-        sheet.append(cells)
+        spreadsheet.append_row(sheet, cells)
     value_col, date_col = HEADERS.index("Waarde") + 1, HEADERS.index("Peildatum") + 1
     for cells in sheet.iter_rows(min_row=2):
         value_cell, date_cell = cells[value_col - 1], cells[date_col - 1]
@@ -163,10 +158,12 @@ def to_xlsx(rows: list[list[Any]], *, year: int) -> bytes:
         _("Target groups"),
     ]
     for line in lines:
-        notes.append([line])
+        spreadsheet.append_row(notes, [line])
     notes["A1"].font = Font(bold=True, size=13)
     for group in selectors.active_groups():
-        notes.append([f"{group.name} ({group.get_unit_display()}): {group.definition}"])
+        spreadsheet.append_row(
+            notes, [f"{group.name} ({group.get_unit_display()}): {group.definition}"]
+        )
     notes.column_dimensions["A"].width = 120
     for cells in notes.iter_rows():
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")

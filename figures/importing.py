@@ -5,6 +5,11 @@ conventions: semicolon separators, decimal comma, dots for thousands, UTF-8 with
 BOM or Windows-1252. Every problem becomes a numbered issue (figures.validation) with its
 sheet, row and column; a problem with the file itself stops the reading.
 
+Formula injection: a text cell that starts with "=", "+", "-", "@", a tab or a carriage
+return and is not a plain number is refused (V213, V219), so that nothing a spreadsheet would
+run reaches the database verbatim; a quote before such text is the export's own
+neutralisation (core.spreadsheet) and is removed on reading.
+
 openpyxl is imported inside the functions, so that web start-up does not pay for it.
 """
 
@@ -22,6 +27,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from core import spreadsheet
+
 from . import validation as v
 from .entries import UNSET, ChangeRequest, GroupInput, IndicatorInput, Version
 
@@ -30,6 +39,7 @@ MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # an .xlsx is a zip file: guard against z
 MAX_ROWS = 5000
 SHEET_NAME = "Cijfers"
 CSV_SHEET = "CSV"
+FORMULA_CODES = ("V213", "V219")
 
 
 @dataclass(frozen=True)
@@ -206,19 +216,36 @@ def _read_csv(data: bytes, result: ParseResult) -> RawTable | None:
     if len(rows) > MAX_ROWS + 1:
         _fatal(result, "V216", limit=MAX_ROWS)
         return None
-    table = RawTable(CSV_SHEET, [(n, list(r)) for n, r in enumerate(rows, start=1)])
-    for number, cells in table.rows:
+    table = RawTable(CSV_SHEET, [])
+    for number, cells in enumerate(rows, start=1):
+        values: list[Any] = []
         for index, cell in enumerate(cells):
-            if isinstance(cell, str) and cell.startswith("=") and len(cell) > 1:
-                table.issues.append(
-                    v.Issue(
-                        "V213",
-                        part="file",
-                        params={"raw": cell[:40]},
-                        location=v.Location(CSV_SHEET, number, _column_letter(index)),
-                    )
-                )
+            issue = _formula_issue(cell, v.Location(CSV_SHEET, number, _column_letter(index)))
+            if issue is not None:
+                table.issues.append(issue)
+            values.append(spreadsheet.unquote(cell))
+        table.rows.append((number, values))
     return table
+
+
+def _formula_issue(text: str, location: v.Location) -> v.Issue | None:
+    """V213 for text that starts with "=", V219 for text that starts with "+", "-", "@", a
+    tab or a carriage return, and is not a plain number (core.spreadsheet): a spreadsheet
+    would run it as a formula. The reader trims cells, so a sign after leading white space
+    counts too. A lone sign computes nothing and is left to the other rules."""
+    stripped = text.strip()
+    if len(stripped) <= 1:
+        return None
+    if text.startswith(("\t", "\r")) and not spreadsheet.is_plain_number(text):
+        sign = _("a tab") if text.startswith("\t") else _("a line break")
+    elif spreadsheet.starts_like_formula(stripped):
+        sign = f"“{stripped[0]}”"
+    else:
+        return None
+    raw = " ".join(text.split())[:40]
+    if stripped.startswith("="):
+        return v.Issue("V213", part="file", params={"raw": raw}, location=location)
+    return v.Issue("V219", part="file", params={"raw": raw, "sign": sign}, location=location)
 
 
 def _read_xlsx(data: bytes, result: ParseResult) -> RawTable | None:
@@ -269,16 +296,23 @@ def _read_xlsx(data: bytes, result: ParseResult) -> RawTable | None:
         values: list[Any] = []
         for index, cell in enumerate(cells):
             value = cell.value
-            if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+            location = v.Location(sheet.title, number, _column_letter(index))
+            if cell.data_type == "f":
                 table.issues.append(
                     v.Issue(
                         "V213",
                         part="file",
                         params={"raw": str(getattr(value, "text", value))[:40]},
-                        location=v.Location(sheet.title, number, _column_letter(index)),
+                        location=location,
                     )
                 )
                 value = None
+            elif isinstance(value, str) and not cell.quotePrefix:
+                # Text typed after a quote in Excel (quotePrefix) is text by the user's choice.
+                issue = _formula_issue(value, location)
+                if issue is not None:
+                    table.issues.append(issue)
+                value = spreadsheet.unquote(value)
             values.append(value)
         table.rows.append((number, values))
     return table
@@ -549,9 +583,11 @@ def read_table(
 ) -> tuple[ParseResult, RawTable | None, dict[str, int], list[tuple[int, list[Any]]]]:
     """The file checks of `parse_upload` for another column layout (monitoring uses it).
 
-    Checks kind, size, encoding, formulas, merged cells and the header against `columns`
-    (issues V201–V208, V213, V214, V216). Returns the result (its issues, `fatal` when the
-    file cannot be read), the table, the column index per key and the non-empty data rows.
+    Checks kind, size, encoding, formulas and text that starts like one, merged cells and
+    the header against `columns` (issues V201–V208, V213, V214, V216, V219). Returns the
+    result (its issues, `fatal` when the file cannot be read), the table, the column index
+    per key and the non-empty data rows; rows with a formula are left out of them (their
+    issues make the import fail).
     """
     result = ParseResult(filename=filename or "?")
     name = (filename or "").lower()
@@ -573,12 +609,14 @@ def read_table(
     table = _read_xlsx(data, result) if extension == "xlsx" else _read_csv(data, result)
     if table is None:
         return result, None, {}, []
-    result.issues += table.issues
     rows = [(n, cells) for n, cells in table.rows if not _is_empty(cells)]
     if not rows:
+        result.issues += table.issues
         return _fatal(result, "V203"), table, {}, []
     by_header = {_normal(alias): c for c in columns for alias in (c.header, *c.aliases)}
     header_number, header_cells = rows[0]
+    titles = {_column_letter(i): _text(c) for i, c in enumerate(header_cells)}
+    result.issues += [_with_column_name(i, titles) for i in table.issues]
     found: dict[str, int] = {}
     for index, cell in enumerate(header_cells):
         title = _text(cell)
@@ -611,7 +649,20 @@ def read_table(
         return result, table, found, []
     if len(rows) < 2:
         return _fatal(result, "V203"), table, found, []
-    return result, table, found, rows[1:]
+    # A row with a formula (V213, V219) is refused as a whole: its error is listed once, and
+    # no other rule reports the same cell again.
+    refused = {
+        i.location.row for i in table.issues if i.code in FORMULA_CODES and i.location is not None
+    }
+    return result, table, found, [(n, cells) for n, cells in rows[1:] if n not in refused]
+
+
+def _with_column_name(issue: v.Issue, titles: Mapping[str, str]) -> v.Issue:
+    """A cell's issue with the header of its column ("G (Waarde)")."""
+    loc = issue.location
+    if loc is None or loc.column_name or not titles.get(loc.column):
+        return issue
+    return issue.located(v.Location(loc.sheet, loc.row, loc.column, titles[loc.column]))
 
 
 def cell_text(value: Any) -> str:

@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +155,13 @@ _RULE_LIST = [
         _("Text too long"),
         _("The source can be at most 300 characters."),
         _("Shorten the source; put details in the comment."),
+    ),
+    Rule(
+        "V015",
+        E,
+        _("Source starts like a formula"),
+        _("The source cannot start with “=”, “+” or “@”: a spreadsheet would run it as a formula."),
+        _("Start the source with a word, for example “BRP 1 January 2025”."),
     ),
     # Warnings: save only with a comment that explains the figure.
     Rule(
@@ -370,6 +377,13 @@ _RULE_LIST = [
         _("“%(raw)s” is not a version number."),
         _("Leave the Version column as it was in the downloaded template."),
     ),
+    Rule(
+        "V219",
+        E,
+        _("Text that starts like a formula"),
+        _("This cell starts with %(sign)s (%(raw)s): a spreadsheet would run it as a formula."),
+        _("Remove the sign at the start, or start the text with a word."),
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULE_LIST}
@@ -520,7 +534,9 @@ def _display(value: Any) -> Any:
     if isinstance(value, int):
         return formats.number_format(value, use_l10n=True, force_grouping=True)
     if isinstance(value, datetime):
-        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+        # Stored in UTC: shown in Europe/Amsterdam.
+        shown = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(shown, "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     return value
@@ -623,11 +639,19 @@ def parse_date(raw: Any, *, row: str) -> tuple[date | None, list[Issue]]:
     return None, [Issue("V008", row, part="reference_date", fields=(row,))]
 
 
+# A source that starts with one of these is refused (V015): a spreadsheet takes it as a
+# formula. A leading "-" stays allowed ("- zie bijlage"), and so does every sign in other
+# free text: exports neutralise them all (core.spreadsheet), which is the real guarantee.
+SOURCE_REFUSED_PREFIXES = ("=", "+", "@")
+
+
 def check_source(source: str, *, row: str) -> list[Issue]:
     if not source.strip():
         return [Issue("V007", row, part="source", fields=(row,))]
     if len(source) > SOURCE_MAX_LENGTH:
         return [Issue("V014", row, part="source", fields=(row,))]
+    if source.lstrip().startswith(SOURCE_REFUSED_PREFIXES):
+        return [Issue("V015", row, part="source", fields=(row,))]
     return []
 
 

@@ -6,13 +6,14 @@ approved run plus the accepted transfers, per year): the columns "Overdracht", "
 and one per year, and the approved digest. Excel: one sheet per target group plus a sheet
 "Methode" with the settings, weights, sources and digests; numbers are real numbers (exact
 decimals). CSV: one table for all groups, semicolon separated, decimal comma, UTF-8 with a
-byte-order mark so that Excel opens it correctly in Dutch. openpyxl is imported inside the
-function so that web start-up stays fast.
+byte-order mark so that Excel opens it correctly in Dutch. Every row goes through
+core.spreadsheet: round, scenario, group and municipality names and sources that start like a
+formula are written as text with a leading quote. openpyxl is imported inside the function so
+that web start-up stays fast.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from agreements.selectors import AgreedResult
 from allocation.models import ScenarioRun
 from allocation.selectors import phase, run_years
+from core import spreadsheet
 from municipalities.models import Indicator
 
 from .selectors import figure_sources, nl_date
@@ -145,7 +147,9 @@ def export_filename(run: ScenarioRun, extension: str, agreed: AgreedResult | Non
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    title = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Groep"
+    # Excel refuses sheet names with []:*?/\, control characters or a quote at either end.
+    title = "".join(c for c in name if c not in "[]:*?/\\" and c.isprintable())
+    title = title.strip().strip("'")[:31] or "Groep"
     base, n = title, 2
     while title in used:
         suffix = f" {n}"
@@ -266,15 +270,15 @@ def _run_workbook(run: ScenarioRun, agreed: AgreedResult | None) -> bytes:
     used: set[str] = {"Methode"}
     for _code, name, allocations in _groups(run, agreed):
         sheet = workbook.create_sheet(_sheet_title(name, used))
-        sheet.append([header for header, _get in columns])
+        spreadsheet.append_row(sheet, [header for header, _get in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for a in allocations:
-            sheet.append([get(a) for _header, get in columns])
+            spreadsheet.append_row(sheet, [get(a) for _header, get in columns])
         sheet.freeze_panes = "C2"
     method = workbook.create_sheet("Methode")
     for row in _method_rows(run, agreed):
-        method.append(row)
+        spreadsheet.append_row(method, row)
     method.column_dimensions["A"].width = 32
     method.column_dimensions["B"].width = 70
     if default is not None:
@@ -307,10 +311,11 @@ def run_csv(run: ScenarioRun, agreed: AgreedResult | None = None) -> bytes:
 
 def _run_csv(run: ScenarioRun, agreed: AgreedResult | None) -> bytes:
     columns = _columns(agreed, run_years(run))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Target group"), *(header for header, _get in columns)])
-    for _code, name, allocations in _groups(run, agreed):
-        for a in allocations:
-            writer.writerow([name, *(_csv_value(get(a)) for _header, get in columns)])
-    return buffer.getvalue().encode("utf-8-sig")
+    rows = (
+        [name, *(get(a) for _header, get in columns)]
+        for _code, name, allocations in _groups(run, agreed)
+        for a in allocations
+    )
+    return spreadsheet.write_csv(
+        rows, header=[_("Target group"), *(header for header, _get in columns)], to_text=_csv_value
+    )
