@@ -13,3 +13,10 @@ class AllocationConfig(AppConfig):
         from .selectors import FiguresCalendar
 
         rounds.calendar_register(FiguresCalendar())
+
+        # manage.py reap_jobs (core) runs every app's reaper of stuck jobs.
+        from core import jobs
+
+        from .reaper import runs_reap
+
+        jobs.reaper_register("allocation", runs_reap)
