@@ -12,18 +12,25 @@ return. What is stored per group:
   per year. Only groups housed from social-rental mutations count in that share;
 - ``sensitivity``: p5/p50/p95 and rank range over Dirichlet draws of the weights (not for
   the statutory method, which has no weights to vary).
+
+`compute_groups` runs every group and the read-outs over all groups: the one path that a
+background run (`allocation.services.run_execute`) and the live what-if preview
+(`allocation.preview`) share. The preview leaves the sensitivity draws out (they take about
+0.1 s a group); everything else is the same computation.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from allocation.engine import (
     AllocationResult,
+    EngineError,
     GroupResult,
     allocate,
     fairness,
@@ -122,10 +129,12 @@ def compute_group(
     group_code: str,
     household_size: Fraction,
     options: ReadOutOptions,
+    with_sensitivity: bool = True,
 ) -> tuple[dict[str, Any], AllocationResult]:
     """Run the engine on one group's batch JSON; return what is stored, and the result.
 
-    Raises the engine's errors (EngineError and subclasses) unchanged.
+    Without `with_sensitivity` the ``sensitivity`` entry is None. Raises the engine's errors
+    (EngineError and subclasses) unchanged.
     """
     inp = parse_scenario(dict(scenario))
     result = allocate(inp)
@@ -139,8 +148,10 @@ def compute_group(
         from_mutations=options.housed_from_mutations(group_code),
     )
     sens: dict[str, Any] | None = None
-    if inp.method not in ("statutory", "local") and any(
-        alpha > 0 for alpha in inp.weights.values()
+    if (
+        with_sensitivity
+        and inp.method not in ("statutory", "local")
+        and any(alpha > 0 for alpha in inp.weights.values())
     ):
         sens = sensitivity_to_dict(
             sensitivity(
@@ -176,3 +187,70 @@ def overall_fairness(
         mutation_groups=options.mutation_groups,
     )
     return fairness_to_dict(report)
+
+
+class GroupJob(Protocol):
+    """One group's engine input: `allocation.selectors.GroupInput` has these attributes."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def household_size(self) -> Decimal: ...
+    @property
+    def scenario(self) -> dict[str, Any]: ...
+
+
+class GroupComputeError(Exception):
+    """The engine refused a group's input; `error` is its EngineError."""
+
+    def __init__(
+        self, *, group_code: str, group_name: str, scenario: Mapping[str, Any], error: EngineError
+    ) -> None:
+        super().__init__(f"{group_code}: {error}")
+        self.group_code = group_code
+        self.group_name = group_name
+        self.scenario = scenario
+        self.error = error
+
+
+def compute_groups(
+    groups: Sequence[GroupJob],
+    options: ReadOutOptions,
+    *,
+    with_sensitivity: bool = True,
+    on_group_start: Callable[[GroupJob], None] | None = None,
+    on_group_done: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Every group's stored result and the read-outs over all groups, as a run stores them:
+    ``{"groups": {code: compute_group's dict}, "overall": overall_fairness}``.
+
+    `on_group_start(group)` is called before and `on_group_done(index, count)` after each
+    group (a run names the group of an unexpected error and writes its progress). An engine
+    error raises GroupComputeError naming the group; anything else propagates unchanged.
+    """
+    results: dict[str, Any] = {}
+    engine_results: dict[str, tuple[AllocationResult, Fraction]] = {}
+    count = len(groups)
+    for index, group in enumerate(groups):
+        if on_group_start is not None:
+            on_group_start(group)
+        size = Fraction(group.household_size)
+        try:
+            stored, result = compute_group(
+                group.scenario,
+                group_code=group.code,
+                household_size=size,
+                options=options,
+                with_sensitivity=with_sensitivity,
+            )
+        except EngineError as exc:
+            raise GroupComputeError(
+                group_code=group.code, group_name=group.name, scenario=group.scenario, error=exc
+            ) from exc
+        results[group.code] = stored
+        engine_results[group.code] = (result, size)
+        if on_group_done is not None:
+            on_group_done(index, count)
+    return {"groups": results, "overall": overall_fairness(engine_results, options)}

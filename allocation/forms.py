@@ -7,6 +7,7 @@ browser, by static/allocation/scenario.js).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
@@ -356,6 +357,32 @@ class GroupSettingForm(forms.Form):
         return [str(e) for e in self.non_field_errors()]
 
     @property
+    def key_summary(self) -> str:
+        """How the group is shared, in one line (the summary of its collapsed section)."""
+        if not self["included"].value():
+            return str(_("not computed"))
+        mode = self["mode"].value()
+        if mode not in AllocationMode.values:
+            return ""
+        if mode != AllocationMode.SPREAD:
+            return str(AllocationMode(mode).label)
+        weights = []
+        for bound in self.weight_fields:
+            value = bound.value()
+            if value in (None, "") or value == Decimal(0) or value == "0":
+                continue
+            weights.append(f"{bound.label} {bound.field.prepare_value(value)}%")
+        credit = self["credit_factor"].field.prepare_value(self["credit_factor"].value())
+        return str(
+            _("%(mode)s: %(weights)s; credit factor %(credit)s")
+            % {
+                "mode": AllocationMode(mode).label,
+                "weights": ", ".join(weights) or "–",
+                "credit": credit if credit not in (None, "") else "–",
+            }
+        )
+
+    @property
     def overrides_unsuitable(self) -> bool:
         """True when the form spreads a group that spreading does not suit (for a notice)."""
         mode = self["mode"].value()
@@ -397,6 +424,75 @@ class GroupSettingForm(forms.Form):
             name = _SERVICE_TO_FORM.get(key, key)
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
+
+
+class WhatIfGroupForm(GroupSettingForm):
+    """The what-if's fields of one spread group: weights, credit and the upper bound.
+
+    Everything else stays as the scenario has it (`whatif_input` copies it from `base`).
+    """
+
+    WHATIF_FIELDS = ("credit_factor", "max_credit_pct", "upper_bound_pct")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep = {*self.WHATIF_FIELDS, *(f"weight_{i.code}" for i in self.indicators)}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        for name in keep:
+            widget = self.fields[name].widget
+            widget.attrs["data-whatif"] = ""
+
+    def whatif_input(self, base: GroupSettingInput) -> GroupSettingInput:
+        data = self.cleaned_data
+        max_credit = data.get("max_credit_pct")
+        return dataclasses.replace(
+            base,
+            weights={
+                i.code: data[f"weight_{i.code}"] / HUNDRED
+                for i in self.indicators
+                if data.get(f"weight_{i.code}") is not None
+            },
+            credit_factor=data["credit_factor"],
+            max_credit_fraction=None if max_credit is None else max_credit / HUNDRED,
+            upper_bound_mutations_pct=data.get("upper_bound_pct"),
+        )
+
+
+class WhatIfSaveForm(forms.Form):
+    """The name and description of the scenario a what-if is saved as."""
+
+    name = forms.CharField(
+        label=_("Name of the new scenario"),
+        max_length=150,
+        error_messages={"required": _("Give the scenario a name.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, scenario: Scenario, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", "opslaan")
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": _("%(name)s (what-if)") % {"name": scenario.name},
+                "description": _("Made with the what-if from scenario “%(name)s”.")
+                % {"name": scenario.name},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "whatif-form"
+
+    def apply_errors(self, errors: Mapping[str, Sequence[str]]) -> None:
+        for key, messages in errors.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)
 
 
 class RoundSettingsForm(forms.Form):

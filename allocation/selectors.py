@@ -23,7 +23,7 @@ from figures.rounds import RoundInfo
 from municipalities.models import Indicator, MunicipalFigure, Municipality, SubRegion
 from target_groups.models import AllocationMode, GroupFigure, TargetGroup
 
-from . import carry_over
+from . import carry_over, messages
 from .engine import fallback_rule, phase_over_years, years_in_period
 from .models import (
     EDITABLE_ROUND_STATUSES,
@@ -678,10 +678,26 @@ def _realised_numbers(previous: Round | None) -> dict[tuple[str, str], int]:
 
 def run_inputs_build(*, scenario: Scenario) -> RunInputs:
     """The engine input of every included group of a scenario (about 8 queries)."""
-    round_ = scenario.round
+    included = [s.group for s in scenario_settings(scenario) if s.included and s.group.active]
+    return run_inputs_from_settings(
+        round_=scenario.round,
+        settings=scenario_settings_dict(scenario),
+        groups=included,
+        scenario_name=scenario.name,
+    )
+
+
+def run_inputs_from_settings(
+    *,
+    round_: Round,
+    settings: dict[str, Any],
+    groups: Sequence[TargetGroup],
+    scenario_name: str,
+) -> RunInputs:
+    """The engine input of `groups` for settings shaped as `scenario_settings_dict` (about 6
+    queries). A background run and the what-if preview (allocation.preview) both build
+    their input here; the preview passes settings that are not stored."""
     year = round_.reference_year
-    settings = scenario_settings_dict(scenario)
-    included = [s for s in scenario_settings(scenario) if s.included and s.group.active]
     municipalities = list(Municipality.objects.select_related("subregion").order_by("cbs_code"))
     indicators: dict[int, dict[str, Decimal]] = {m.pk: {} for m in municipalities}
     illustrative: set[str] = set()
@@ -701,7 +717,7 @@ def run_inputs_build(*, scenario: Scenario) -> RunInputs:
             illustrative_groups.add(group_id)
     indicator_names = {i.code: i.name for i in Indicator.objects.all()}
 
-    carry = any(s.carry_over for s in included)
+    carry = any(settings["groups"][g.code]["carry_over"] for g in groups)
     previous = previous_agreed_round(round_) if carry else None
     agreed = _agreed_numbers(previous)
     realised = _realised_numbers(previous) if agreed else {}
@@ -713,9 +729,8 @@ def run_inputs_build(*, scenario: Scenario) -> RunInputs:
 
     years = len(settings["round"]["years"])
     half_years = settings["round"]["half_years"]
-    groups = []
-    for setting in included:
-        group = setting.group
+    group_inputs = []
+    for group in groups:
         rows = []
         group_agreed = agreed.get(group.code, {})
         for m in municipalities:
@@ -739,7 +754,7 @@ def run_inputs_build(*, scenario: Scenario) -> RunInputs:
             settings=settings["groups"][group.code],
             municipalities=rows,
             indicator_names=indicator_names,
-            description=f"{round_.name} · {scenario.name} · {group.name_nl}",
+            description=f"{round_.name} · {scenario_name} · {group.name_nl}",
             reference_year=year,
             backlog_source=backlog_source if group.code in agreed else None,
             years=years,
@@ -751,7 +766,7 @@ def run_inputs_build(*, scenario: Scenario) -> RunInputs:
         provenance["illustrative"] = sorted(used & illustrative) + (
             ["target_group_figures"] if group.pk in illustrative_groups else []
         )
-        groups.append(
+        group_inputs.append(
             GroupInput(
                 code=group.code,
                 name=group.name_nl,
@@ -760,7 +775,7 @@ def run_inputs_build(*, scenario: Scenario) -> RunInputs:
                 provenance=provenance,
             )
         )
-    return RunInputs(settings=settings, groups=groups)
+    return RunInputs(settings=settings, groups=group_inputs)
 
 
 # --- results for display ----------------------------------------------------------------
@@ -910,6 +925,7 @@ def run_group_view(run: ScenarioRun, code: str) -> dict[str, Any] | None:
                 "population_share": steps["population_share"],
                 "difference": steps["difference_from_population_share"],
                 "steps": steps,
+                "decision": messages.render_decision(steps.get("rounding"), name_of),
                 "indicators": [
                     {"code": name, **values} for name, values in steps["indicators"].items()
                 ],
@@ -972,9 +988,9 @@ def run_group_view(run: ScenarioRun, code: str) -> dict[str, Any] | None:
         "rows": rows,
         "subregions": subregions,
         "ties": ties,
-        "warnings": result["warnings"],
+        "warnings": messages.render_warnings(result, name_of),
         "fairness": data["fairness"],
-        "fairness_warnings": data["fairness"]["warnings"],
+        "fairness_warnings": messages.render_warnings(data["fairness"], name_of),
         "sensitivity": data.get("sensitivity"),
         "count": len(rows),
         "allocated_population": sum(population_of.values(), Decimal(0)),
