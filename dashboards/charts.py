@@ -96,7 +96,7 @@ def map_block(
     if geometries:
         chart = charts.geo_map(rows, dict(geometries), **common)
     else:
-        chart = charts.tile_map(rows, **common)
+        chart = tile_map(rows, **common)
     return _block(
         "kaart",
         title,
@@ -107,6 +107,112 @@ def map_block(
             Column("value", measure.unit, digits=2),
         ],
     )
+
+
+TILE_WIDTH = 118
+TILE_HEIGHT = 74
+LABEL_SIZE = 12
+
+
+def tile_map(
+    rows: Sequence[dict[str, Any]],
+    *,
+    code: str,
+    label: str,
+    value: str,
+    title: str,
+    value_title: str,
+    description: str,
+    value_format: str = ",.1f",
+) -> charts.Chart:
+    """The 30 municipalities as tiles laid out like the region (`reports.charts.TILE_LAYOUT`),
+    large enough for each name and its value in the tile, with the whole legend below.
+
+    Rows without a tile (a municipality outside the layout) stay in the table rows."""
+    data = []
+    for r in rows:
+        position = charts.TILE_LAYOUT.get(str(r[code]))
+        if position is not None:
+            data.append({**r, "_col": position[0], "_row": position[1]})
+    columns = 1 + max((c for c, _ in charts.TILE_LAYOUT.values()), default=0)
+    lines = 1 + max((r for _, r in charts.TILE_LAYOUT.values()), default=0)
+    known = [float(d[value]) for d in data if d.get(value) is not None]
+    dark_from = min(known) + 0.72 * (max(known) - min(known)) if known else 0.0
+    text_colour = {
+        # white text only on the darkest part of the colour scale (contrast at least 4.5:1
+        # either way at the switch)
+        "condition": {"test": f"datum['{value}'] > {dark_from}", "value": "white"},
+        "value": "black",
+    }
+    spec = {
+        "$schema": charts.VEGA_LITE_SCHEMA,
+        "title": {"text": title, "anchor": "start", "font": charts.FONT, "fontSize": 15},
+        "description": description,
+        "width": columns * TILE_WIDTH,
+        "height": lines * TILE_HEIGHT,
+        "background": "white",
+        "padding": 8,
+        "config": {"font": charts.FONT, "view": {"stroke": None}},
+        "data": {"values": data},
+        "encoding": {
+            "x": {
+                "field": "_col",
+                "type": "ordinal",
+                "axis": None,
+                "scale": {"domain": list(range(columns))},
+            },
+            "y": {
+                "field": "_row",
+                "type": "ordinal",
+                "axis": None,
+                "scale": {"domain": list(range(lines))},
+            },
+        },
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 3},
+                "encoding": {
+                    "color": {
+                        "field": value,
+                        "type": "quantitative",
+                        "title": value_title,
+                        "scale": {"scheme": "blues"},
+                        "legend": {
+                            "format": value_format,
+                            "orient": "bottom",
+                            "direction": "horizontal",
+                            "gradientLength": 420,
+                            "gradientThickness": 14,
+                            "titleLimit": 0,
+                            "labelLimit": 0,
+                            "titleFontSize": 13,
+                            "labelFontSize": 12,
+                            "titleFont": charts.FONT,
+                            "labelFont": charts.FONT,
+                        },
+                    }
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": LABEL_SIZE, "baseline": "middle", "dy": -9},
+                "encoding": {"text": {"field": label, "type": "nominal"}, "color": text_colour},
+            },
+            {
+                "mark": {
+                    "type": "text",
+                    "fontSize": LABEL_SIZE,
+                    "fontWeight": "bold",
+                    "baseline": "middle",
+                    "dy": 10,
+                },
+                "encoding": {
+                    "text": {"field": value, "type": "quantitative", "format": value_format},
+                    "color": text_colour,
+                },
+            },
+        ],
+    }
+    return charts.Chart(spec=spec, description=description, rows=[dict(r) for r in rows])
 
 
 def mutations_block(overall: Mapping[str, Any]) -> ChartBlock:

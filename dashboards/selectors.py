@@ -16,10 +16,11 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from agreements.selectors import AgreedResult, NotAdopted, agreed_result
-from allocation.models import Round, RunStatus, Scenario, ScenarioRun
+from allocation.models import Round, RoundStatus, RunStatus, Scenario, ScenarioRun
 from allocation.selectors import run_group_view
 from target_groups.models import TargetGroup
 
+from .cache import cached
 from .models import MunicipalityBoundary
 
 ZERO = Decimal(0)
@@ -66,20 +67,28 @@ def scenario_of_round(*, round_: Round, pk: int) -> Scenario:
     return Scenario.objects.get(round=round_, pk=pk)
 
 
-def latest_run(*, scenario: Scenario) -> ScenarioRun | None:
-    """The scenario's latest succeeded computation, with its data (1 query)."""
-    return (
-        ScenarioRun.objects.filter(scenario=scenario, status=RunStatus.SUCCEEDED)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+# The stored results and inputs are large (about 400 KB of JSON at 30 municipalities); the
+# dashboards read them once per run into a compact, cached shape (`region_overview`), so
+# the run itself is loaded without them unless a page needs the full record.
+_LARGE_FIELDS = ("results", "inputs")
+
+
+def latest_run(*, scenario: Scenario, full: bool = False) -> ScenarioRun | None:
+    """The scenario's latest succeeded computation (1 query). Without `full`, its results
+    and inputs are left in the database: reading them later costs one query each."""
+    runs = ScenarioRun.objects.filter(scenario=scenario, status=RunStatus.SUCCEEDED)
+    if not full:
+        runs = runs.defer(*_LARGE_FIELDS)
+    return runs.order_by("-finished_at", "-pk").first()
 
 
 def runs_by_id(ids: Iterable[int]) -> dict[int, ScenarioRun]:
-    """Succeeded runs by id (1 query)."""
+    """Succeeded runs by id, without their results and inputs (1 query)."""
     return {
         run.pk: run
-        for run in ScenarioRun.objects.filter(pk__in=list(ids), status=RunStatus.SUCCEEDED)
+        for run in ScenarioRun.objects.filter(pk__in=list(ids), status=RunStatus.SUCCEEDED).defer(
+            *_LARGE_FIELDS
+        )
     }
 
 
@@ -100,22 +109,32 @@ def boundaries_by_code() -> dict[str, Any]:
 # --- shaping (no queries) -----------------------------------------------------------------
 
 
-def _group_codes(run: ScenarioRun, groups: Mapping[str, TargetGroup]) -> list[str]:
-    codes = list((run.results or {}).get("groups", {}))
-    order = {code: i for i, code in enumerate(groups)}
-    return sorted(codes, key=lambda c: (order.get(c, len(order)), c))
-
-
-def _group_meta(run: ScenarioRun, code: str, groups: Mapping[str, TargetGroup]) -> dict[str, Any]:
+def _stored_group_meta(run: ScenarioRun, code: str) -> dict[str, Any]:
+    """What the run recorded about a group (its name and unit are replaced by the target
+    group's current ones when it still exists, see `_with_group_meta`)."""
     stored = (run.scenario_settings or {}).get("groups", {}).get(code, {})
-    group = groups.get(code)
     return {
         "code": code,
+        "group": None,
+        "name": stored.get("name", code),
+        "unit": stored.get("unit", ""),
+        "household_size": _dec(stored.get("household_size")),
+    }
+
+
+def _with_group_meta(
+    shaped: Mapping[str, Any], groups: Mapping[str, TargetGroup]
+) -> dict[str, Any]:
+    """A copy of a cached group dict with the target group's current name and unit."""
+    group = groups.get(shaped["code"])
+    if group is None:
+        return {**shaped, "household_size": shaped["household_size"] or Decimal(1)}
+    return {
+        **shaped,
         "group": group,
-        "name": group.name if group else stored.get("name", code),
-        "unit": group.get_unit_display() if group else stored.get("unit", ""),
-        "household_size": _dec(stored.get("household_size"))
-        or (group.household_size if group else Decimal(1)),
+        "name": group.name,
+        "unit": group.get_unit_display(),
+        "household_size": shaped["household_size"] or group.household_size,
     }
 
 
@@ -132,6 +151,11 @@ def _scenario_options(run: ScenarioRun) -> dict[str, Decimal | None]:
     }
 
 
+def run_options(run: ScenarioRun) -> dict[str, Decimal | None]:
+    """The scenario's warning threshold and fall-back percentage as the run recorded them."""
+    return _scenario_options(run)
+
+
 def _position(difference: Decimal) -> str:
     if difference > 0:
         return "above"
@@ -140,9 +164,7 @@ def _position(difference: Decimal) -> str:
     return "equal"
 
 
-def _group_overview(
-    run: ScenarioRun, code: str, groups: Mapping[str, TargetGroup]
-) -> dict[str, Any]:
+def _group_overview(run: ScenarioRun, code: str) -> dict[str, Any]:
     data = run.results["groups"][code]  # type: ignore[index]
     result = data["result"]
     fair = {row["code"]: row for row in data["fairness"]["municipalities"]}
@@ -205,7 +227,7 @@ def _group_overview(
     fairness = data["fairness"]
     is_urgent = any(r["urgent_fallback"] is not None for r in rows)
     return {
-        **_group_meta(run, code, groups),
+        **_stored_group_meta(run, code),
         "total": result["total"],
         "allocated_total": result["allocated_total"],
         "method": result["method"],
@@ -262,12 +284,131 @@ def _overall(run: ScenarioRun) -> dict[str, Any] | None:
     }
 
 
-def region_overview(run: ScenarioRun, groups: Mapping[str, TargetGroup]) -> dict[str, Any]:
-    """Per group the task and its split, and the read-outs over all groups (no queries)."""
+RUN_CACHE_SECONDS = 30 * 24 * 3600
+SHAPE_VERSION = 2  # raise when the cached shapes below change
+
+
+def _run_key(kind: str, run: ScenarioRun) -> str:
+    # A succeeded run never changes; its digest is part of the key all the same.
+    return f"dashboards:{kind}:v{SHAPE_VERSION}:{run.pk}:{run.digest}"
+
+
+def _build_overview(run: ScenarioRun) -> dict[str, Any]:
+    codes = list((run.results or {}).get("groups", {}))
     return {
-        "groups": [_group_overview(run, code, groups) for code in _group_codes(run, groups)],
+        "groups": [_group_overview(run, code) for code in codes],
         "overall": _overall(run),
         "options": _scenario_options(run),
+    }
+
+
+def _shaped_overview(run: ScenarioRun) -> dict[str, Any]:
+    """The run's results shaped once (no steps, no explanations) and cached per run:
+    in this process and in Django's cache. Reads `run.results` only when not cached."""
+    return cached(_run_key("overview", run), lambda: _build_overview(run), RUN_CACHE_SECONDS)
+
+
+def region_overview(run: ScenarioRun, groups: Mapping[str, TargetGroup]) -> dict[str, Any]:
+    """Per group the task and its split, and the read-outs over all groups (no queries when
+    cached; else one to read the run's results). A fresh dict: callers may change it."""
+    shaped = _shaped_overview(run)
+    order = {code: i for i, code in enumerate(groups)}
+    ordered = sorted(shaped["groups"], key=lambda g: (order.get(g["code"], len(order)), g["code"]))
+    return {
+        "groups": [_with_group_meta(g, groups) for g in ordered],
+        "overall": shaped["overall"],
+        "options": shaped["options"],
+    }
+
+
+# --- the first screen: a compact matrix municipality x group --------------------------------
+
+
+def _build_matrix(run: ScenarioRun) -> dict[str, Any]:
+    """Whole numbers only: per municipality and group the task including a carried backlog
+    (`total_with_backlog`), and the dwellings all groups together need."""
+    shaped = _shaped_overview(run)
+    codes = [g["code"] for g in shaped["groups"]]
+    municipalities: dict[str, dict[str, Any]] = {}
+    for g in shaped["groups"]:
+        for r in g["rows"]:
+            row = municipalities.setdefault(
+                r["code"],
+                {"code": r["code"], "name": r["name"], "subregion": r["subregion"], "values": {}},
+            )
+            row["values"][g["code"]] = int(r["total_with_backlog"])
+    dwellings = {r["code"]: r["dwellings"] for r in (shaped["overall"] or {}).get("rows", [])}
+    for code, row in municipalities.items():
+        value = dwellings.get(code)
+        row["dwellings"] = None if value is None else int(value.to_integral_value())
+    return {
+        "codes": codes,
+        "household_sizes": {g["code"]: g["household_size"] for g in shaped["groups"]},
+        "rows": sorted(municipalities.values(), key=lambda r: (r["subregion"], r["name"])),
+    }
+
+
+def region_matrix(
+    run: ScenarioRun, groups: Mapping[str, TargetGroup], agreed: AgreedResult | None = None
+) -> dict[str, Any]:
+    """The first screen of the overview: per municipality (grouped by sub-region) and group
+    the number it takes on for the whole period, with the totals per group and per
+    sub-region. With `agreed` (the run is the adopted computation): the agreed numbers after
+    the accepted transfers. No queries when cached."""
+    compact = cached(_run_key("matrix", run), lambda: _build_matrix(run), RUN_CACHE_SECONDS)
+    order = {code: i for i, code in enumerate(groups)}
+    codes = sorted(compact["codes"], key=lambda c: (order.get(c, len(order)), c))
+    if agreed is not None and agreed.run_id != run.pk:
+        agreed = None
+    agreed_lines = (
+        {
+            code: {line.code: line.agreed for line in group.lines}
+            for code, group in agreed.groups.items()
+        }
+        if agreed
+        else {}
+    )
+    columns = []
+    for code in codes:
+        meta = _with_group_meta(
+            {"code": code, "name": code, "unit": "", "household_size": None}, groups
+        )
+        columns.append({"code": code, "name": meta["name"], "unit": meta["unit"]})
+    subregions: list[dict[str, Any]] = []
+    totals = [0] * len(codes)
+    dwellings_total = 0
+    for row in compact["rows"]:
+        values = [
+            agreed_lines[c].get(row["code"]) if c in agreed_lines else row["values"].get(c)
+            for c in codes
+        ]
+        if not subregions or subregions[-1]["name"] != row["subregion"]:
+            subregions.append(
+                {"name": row["subregion"], "rows": [], "totals": [0] * len(codes), "dwellings": 0}
+            )
+        sub = subregions[-1]
+        sub["rows"].append(
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "values": values,
+                "dwellings": row["dwellings"],
+                "cells": [*values, row["dwellings"]],
+            }
+        )
+        for i, value in enumerate(values):
+            sub["totals"][i] += value or 0
+            totals[i] += value or 0
+        sub["dwellings"] += row["dwellings"] or 0
+        dwellings_total += row["dwellings"] or 0
+    return {
+        "columns": columns,
+        "subregions": subregions,
+        "totals": totals,
+        "dwellings_total": dwellings_total,
+        "total_cells": [*totals, dwellings_total],
+        "count": len(compact["rows"]),
+        "agreed": agreed,
     }
 
 
@@ -293,7 +434,7 @@ def map_measures(overview: Mapping[str, Any], labels: Mapping[str, str]) -> list
             Measure(
                 MEASURE_GROUP_PREFIX + g["code"],
                 labels["group"] % {"name": g["name"]},
-                labels["per_1000"],
+                labels["per_1000"] % {"unit": g["unit"]},
                 ",.2f",
             )
         )
@@ -463,13 +604,35 @@ def municipality_dashboard(
 # --- the agreed numbers of an adopted round -------------------------------------------------
 
 
-def agreed_of_round(round_: Round) -> AgreedResult | None:
+_ADOPTED = (RoundStatus.AGREED, RoundStatus.SUPERSEDED)
+
+
+def agreed_of_round(round_: Round, run: ScenarioRun | None = None) -> AgreedResult | None:
     """The agreed numbers of an adopted round (agreements.selectors.agreed_result: the
-    approved computation plus the accepted transfers), or None when it is not adopted."""
-    try:
-        return agreed_result(round_)
-    except NotAdopted:
+    approved computation plus the accepted transfers), or None when it is not adopted.
+
+    No query for a round that is not adopted, nor when `run` is given and is not the
+    adopted computation. An adopted round is frozen (its run and transfers cannot change),
+    so with `run` its agreed numbers are cached like a run's shaped results."""
+    if round_.status not in _ADOPTED or round_.agreed_run_id is None:
         return None
+    if run is not None and run.pk != round_.agreed_run_id:
+        return None
+
+    def load() -> AgreedResult | None:
+        try:
+            return agreed_result(round_)
+        except NotAdopted:
+            return None
+
+    if run is None:
+        return load()
+    created = round_.created_at.isoformat() if round_.created_at else ""
+    key = (
+        f"dashboards:agreed:v{SHAPE_VERSION}:{round_.pk}:{created}:{round_.version}:"
+        f"{round_.status}:{run.pk}:{run.digest}"
+    )
+    return cached(key, load, RUN_CACHE_SECONDS)
 
 
 def agreed_tables(agreed: AgreedResult) -> list[dict[str, Any]]:
@@ -499,20 +662,37 @@ def agreed_tables(agreed: AgreedResult) -> list[dict[str, Any]]:
 
 
 def with_agreed(overview: dict[str, Any], agreed: AgreedResult) -> dict[str, Any]:
-    """Add the agreed numbers (after transfers) to the overview of the adopted computation:
-    `agreed` and `transfer` on every municipality row, `agreed` on every sub-region."""
+    """The overview with the agreed numbers (after transfers) of the adopted computation:
+    `agreed` and `transfer` on every municipality row, `agreed` on every sub-region. Rows
+    are copied, never changed in place (the overview's rows are shared through the cache)."""
+    groups = []
     for g in overview["groups"]:
         group = agreed.groups.get(g["code"])
         if group is None:
+            groups.append(g)
             continue
         lines = {line.code: line for line in group.lines}
+        rows = []
         for row in g["rows"]:
             line = lines.get(row["code"])
-            row["agreed"] = line.agreed if line else None
-            row["transfer"] = line.transfer if line else None
-        for sub in g["subregions"]:
-            sub["agreed"] = sum(x.agreed for x in group.lines if x.subregion == sub["name"])
-        g["agreed_total"] = group.total
-        g["is_agreed"] = True
-    overview["agreed"] = agreed
-    return overview
+            rows.append(
+                {
+                    **row,
+                    "agreed": line.agreed if line else None,
+                    "transfer": line.transfer if line else None,
+                }
+            )
+        subregions = [
+            {**sub, "agreed": sum(x.agreed for x in group.lines if x.subregion == sub["name"])}
+            for sub in g["subregions"]
+        ]
+        groups.append(
+            {
+                **g,
+                "rows": rows,
+                "subregions": subregions,
+                "agreed_total": group.total,
+                "is_agreed": True,
+            }
+        )
+    return {**overview, "groups": groups, "agreed": agreed}

@@ -135,7 +135,7 @@ def test_an_error_halfway_leaves_earlier_outlines_unchanged(tmp_path) -> None:
 
 
 def test_with_outlines_the_map_is_a_geoshape_map(client_for, mra, tmp_path) -> None:
-    url = reverse("dashboards:overview", args=[mra.round.pk, mra.scenarios[0].pk])
+    url = reverse("dashboards:overview_map", args=[mra.round.pk, mra.scenarios[0].pk])
     c = client_for("stuurgroep.amsterdam")
     tiles = c.get(url).context["map"]
     assert "layer" in tiles.spec

@@ -61,7 +61,15 @@ def test_steering_group_member_reads_every_dashboard(page, app_url, login) -> No
     page.get_by_role("link", name="Overzicht van Gemengd").click()
     page.wait_for_url(re.compile(rf"/scenarios/{gemengd.pk}/$"))
     assert "Gemengd" in page.get_by_role("heading", level=1).inner_text()
-    _check_page(page, "overview", charts=2)
+    _check_page(page, "overview", charts=0)  # the first screen: the matrix only
+    assert page.locator("table.matrix").is_visible()
+    overview_url = page.url
+
+    # The map is one tab away.
+    page.get_by_role("link", name=re.compile("^(Kaart|Map)$")).click()
+    page.wait_for_url(re.compile(rf"/scenarios/{gemengd.pk}/kaart/$"))
+    page.locator("#grafiek-kaart").wait_for()
+    _check_page(page, "map", charts=1)
 
     # Choose another measure with the keyboard only.
     select = page.get_by_label("Kleur de kaart naar")
@@ -69,17 +77,19 @@ def test_steering_group_member_reads_every_dashboard(page, app_url, login) -> No
     select.select_option("mutaties")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"\?kaart=mutaties$"))
+    page.wait_for_url(re.compile(r"/kaart/\?kaart=mutaties$"))
     assert page.locator("#tabel-kaart").inner_text().startswith("Benodigd deel van de mutaties")
-    _check_page(page, "overview with another measure", charts=2)
+    _check_page(page, "map with another measure", charts=1)
 
-    # Print: the map form and the page navigation disappear, the tables stay.
+    # Print: the map form and the tabs disappear, the tables stay.
     page.emulate_media(media="print")
     assert not page.locator("form.map-form").is_visible()
+    assert not page.locator("nav.tabs").is_visible()
     assert page.locator("#tabel-kaart").is_visible()
     page.emulate_media(media="screen")
 
-    page.get_by_role("link", name="Haarlem").first.click()
+    page.goto(overview_url)
+    page.get_by_role("link", name="Haarlem", exact=True).first.click()
     page.wait_for_url(re.compile(r"/gemeenten/GM0392/$"))
     assert "Haarlem" in page.get_by_role("heading", level=1).inner_text()
     _check_page(page, "municipality", charts=1)
