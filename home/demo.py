@@ -29,6 +29,7 @@ from allocation.models import Round, RoundStatus, RunStatus, Scenario, ScenarioR
 from monitoring import services as monitoring_services
 from monitoring.models import Realisation
 from municipalities.models import Municipality, SubRegion
+from partners import services as partner_services
 from reports import services as report_services
 from reports.models import AgreementDocument, DocumentStatus
 from target_groups.models import TargetGroup
@@ -83,6 +84,9 @@ def partners_ensure() -> int:
                 representative=representative,
             )
             made += int(created)
+    # The partner organisations with people in the app (issue 15) are parties too: the
+    # agreement lists the same records (partners.PartnerOrganisation.agreement_parties).
+    partner_services.organisations_link_all()
     return made
 
 

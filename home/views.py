@@ -10,12 +10,15 @@ from accounts.models import Role
 from figures import selectors as figure_selectors
 from municipalities import selectors as municipality_selectors
 
+from .todo import todo_for
+
 
 def home(request: HttpRequest) -> HttpResponse:
     membership = access.membership_of(request.user)
     context: dict[str, Any] = {"membership": membership}
     if membership is None:
         return render(request, "home/no_role.html", context, status=403)
+    context["todo"] = todo_for(request.user, membership)
     if membership.role == Role.OFFICER and membership.municipality is not None:
         municipality = membership.municipality
         context["municipality"] = municipality
