@@ -38,3 +38,33 @@ def parse_dutch_number(text: str) -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation as exc:  # pragma: no cover - the pattern above excludes this
         raise NumberFormatError(text) from exc
+
+
+def format_number(value: object, decimals: int | None = None) -> str:
+    """A number in the active language's notation, with thousands grouping: in Dutch
+    1.137 and 0,6086, in English 1,137 and 0.6086.
+
+    ``value`` may be an int, a Decimal, a Fraction or a decimal string ("0.6085839982").
+    ``decimals`` rounds (half to even) to that many decimals and then drops trailing zeros
+    ("92.20" -> "92,2"); ``None`` shows the number as it is. Anything that is not a number is
+    returned as text.
+    """
+    from fractions import Fraction
+
+    from django.utils.formats import number_format
+
+    try:
+        if isinstance(value, Fraction):
+            number = Decimal(value.numerator) / Decimal(value.denominator)
+        else:
+            number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if decimals is not None:
+        number = number.quantize(Decimal(1).scaleb(-decimals))
+    number = number.normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return str(number_format(number, use_l10n=True, force_grouping=True))

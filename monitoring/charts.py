@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.numbers import format_number
 from reports.charts import Chart, bar_chart, tile_map
 
 from .selectors import Dashboard
@@ -32,7 +33,7 @@ def fulfilment_chart(board: Dashboard) -> Chart:
             "municipality. The dashed line is the percentage expected by now (%(expected)s%%). "
             "The table below gives the same numbers."
         )
-        % {"group": name, "expected": board.fraction},
+        % {"group": name, "expected": format_number(board.fraction, 1)},
         reference=board.fraction,
         reference_title=_("expected by now"),
         value_format=",.0f",

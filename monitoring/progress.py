@@ -8,6 +8,9 @@
 - pace = realised / expected, and the status:
   on track when pace ≥ 90%, behind from 60% up to 90%, far behind below 60%.
   Nothing agreed (0) or nothing expected yet counts as on track.
+  A municipality that confirmed nothing for the group while the round has reports is
+  "not reported": its own status, ranked with far behind (`SEVERITY`), never better than
+  behind, so that reporting nothing never looks better than reporting a shortfall.
 - backlog = agreed − realised (negative: a surplus), the carry-over into the next round.
 """
 
@@ -27,7 +30,18 @@ class Pace(StrEnum):
     ON_TRACK = "on_track"
     BEHIND = "behind"
     FAR_BEHIND = "far_behind"
-    UNKNOWN = "unknown"  # no quarter reported yet
+    NOT_REPORTED = "not_reported"  # others reported, this municipality confirmed nothing
+    UNKNOWN = "unknown"  # no quarter reported yet in the round
+
+
+SEVERITY = {
+    Pace.UNKNOWN: 0,
+    Pace.ON_TRACK: 0,
+    Pace.BEHIND: 1,
+    Pace.FAR_BEHIND: 2,
+    Pace.NOT_REPORTED: 2,
+}
+"""How bad a status is: not reported is never better than behind (it ranks with far behind)."""
 
 
 def elapsed_fraction(start: date, end: date, until: date | None) -> Fraction:
@@ -48,9 +62,13 @@ def phased_expected(per_year: Sequence[int], years: Sequence[int], until: date |
     return expected
 
 
-def pace_of(realised: int, expected: Fraction, *, reported: bool) -> Pace:
+def pace_of(realised: int, expected: Fraction, *, reported: bool, missing: bool = False) -> Pace:
+    """The status; `reported`: the round has a confirmed quarter; `missing`: this line (a
+    municipality) confirmed nothing for the group."""
     if not reported:
         return Pace.UNKNOWN
+    if missing:
+        return Pace.NOT_REPORTED
     if expected <= 0:
         return Pace.ON_TRACK
     ratio = Fraction(realised) / expected
@@ -69,6 +87,7 @@ class Progress:
     realised: int
     expected: Fraction  # what should be realised by now (phased_expected)
     reported: bool
+    missing: bool = False  # a municipality that confirmed nothing for the group (see pace_of)
 
     @property
     def fulfilment(self) -> Fraction | None:
@@ -81,7 +100,7 @@ class Progress:
 
     @property
     def pace(self) -> Pace:
-        return pace_of(self.realised, self.expected, reported=self.reported)
+        return pace_of(self.realised, self.expected, reported=self.reported, missing=self.missing)
 
     @property
     def backlog(self) -> int:

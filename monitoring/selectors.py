@@ -29,10 +29,17 @@ PACE_LABELS = {
     Pace.ON_TRACK: _("on track"),
     Pace.BEHIND: _("behind"),
     Pace.FAR_BEHIND: _("far behind"),
+    Pace.NOT_REPORTED: _("not reported"),
     Pace.UNKNOWN: _("nothing reported yet"),
 }
 # A symbol beside the words, so that the status never rests on colour alone.
-PACE_SYMBOLS = {Pace.ON_TRACK: "✓", Pace.BEHIND: "!", Pace.FAR_BEHIND: "!!", Pace.UNKNOWN: "–"}
+PACE_SYMBOLS = {
+    Pace.ON_TRACK: "✓",
+    Pace.BEHIND: "!",
+    Pace.FAR_BEHIND: "!!",
+    Pace.NOT_REPORTED: "✗",
+    Pace.UNKNOWN: "–",
+}
 
 MONITORED_STATUSES = (RoundStatus.AGREED, RoundStatus.SUPERSEDED)
 
@@ -234,6 +241,16 @@ class Dashboard:
     def lines(self) -> list[Line]:
         return [line for s in self.sections for line in s.lines]
 
+    @property
+    def pace_counts(self) -> list[tuple[str, str, int]]:
+        """(status, label, number of municipalities) for every status of the shown
+        municipalities, worst first; "not reported" is counted on its own."""
+        order = [Pace.NOT_REPORTED, Pace.FAR_BEHIND, Pace.BEHIND, Pace.ON_TRACK, Pace.UNKNOWN]
+        counts = {pace: 0 for pace in order}
+        for line in self.lines:
+            counts[line.pace] += 1
+        return [(str(p), str(PACE_LABELS[p]), counts[p]) for p in order if counts[p]]
+
 
 def _sum_line(label: str, lines: list[Line], *, kind: str, reported: bool) -> Line:
     return Line(
@@ -299,6 +316,7 @@ def dashboard(
                 realised=totals.get((group.code, m.cbs_code), 0),
                 expected=phased_expected(phasing.of(group.code, m.cbs_code), phasing.years, until),
                 reported=reported,
+                missing=(group.code, m.cbs_code) not in totals,
             ),
         )
         all_lines.append(line)
@@ -385,3 +403,19 @@ class CarryOver:
 
     def realised_numbers(self, round_: Round) -> dict[tuple[str, str], int]:
         return carry_over_realised(round_=round_)
+
+
+def confirmed_per_quarter(
+    *, round_: Round, group_code: str, municipality_ids: Iterable[int]
+) -> dict[tuple[int, int, int], int]:
+    """Confirmed realised numbers of one group per (municipality id, year, quarter); read by
+    the province page (partners). Drafts and submitted numbers do not count (1 query)."""
+    return {
+        (muni, year, quarter): realised
+        for muni, year, quarter, realised in Realisation.objects.filter(
+            round=round_,
+            group__code=group_code,
+            municipality_id__in=list(municipality_ids),
+            status=FigureStatus.CONFIRMED,
+        ).values_list("municipality_id", "year", "quarter", "realised")
+    }

@@ -18,6 +18,7 @@ from allocation.engine.types import (
     AllocationResult,
     Municipality,
     MunicipalityResult,
+    Note,
     RoundingInfo,
     StatutoryTask,
     SubregionResult,
@@ -40,6 +41,12 @@ def validate_input(inp: AllocationInput) -> None:
         raise InvalidInput("the total is required", field="total")
     if inp.total is not None and inp.total < 0:
         raise InvalidInput("must be 0 or more", field="total")
+    if inp.total == 0 and not (statutory or local):
+        raise InvalidInput(
+            "is 0: there is nothing to allocate (check the group's demand figures)",
+            field="total",
+            code="total_zero",
+        )
     if not inp.municipalities:
         raise InvalidInput("at least one municipality is required", field="municipalities")
 
@@ -283,7 +290,7 @@ def allocate(inp: AllocationInput) -> AllocationResult:
     munis = inp.municipalities
     count = len(munis)
     codes = [m.code for m in munis]
-    warnings: list[str] = []
+    warnings: list[Note] = []
 
     keys, totals = compute_key(munis, inp.weights)
     others = sorted({name for m in munis for name in m.indicators} - set(totals))
@@ -411,8 +418,12 @@ def allocate(inp: AllocationInput) -> AllocationResult:
                 own_zeroed = [codes[i] for k, i in enumerate(members) if own_credit.zeroed[k]]
                 if own_zeroed:
                     warnings.append(
-                        f"sub-region {name} (own key): already does more than its share "
-                        "(credit brings its task to 0): " + ", ".join(own_zeroed)
+                        Note(
+                            "credit.zeroed_in_subregion",
+                            {"subregion": name, "codes": tuple(own_zeroed)},
+                            f"sub-region {name} (own key): already does more than its share "
+                            "(credit brings its task to 0): " + ", ".join(own_zeroed),
+                        )
                     )
             else:
                 inner_q = [q[i] for i in members]
@@ -423,9 +434,14 @@ def allocate(inp: AllocationInput) -> AllocationResult:
             if inner_solved is None:
                 inner_quota = _fallback_inner(inner_q, inner_lower, inner_upper)
                 warnings.append(
-                    f"sub-region {name}: its quotas cannot be scaled to its whole number {house} "
-                    "because the municipalities with room under their upper bound already do "
-                    "more than their share; the whole-number bounds decided the rounding"
+                    Note(
+                        "bounds.subregion_not_scalable",
+                        {"subregion": name, "allocation": house},
+                        f"sub-region {name}: its quotas cannot be scaled to its whole number "
+                        f"{house} because the municipalities with room under their upper bound "
+                        "already do more than their share; the whole-number bounds decided the "
+                        "rounding",
+                    )
                 )
             else:
                 inner_lam, inner_quota = inner_solved
@@ -466,9 +482,7 @@ def allocate(inp: AllocationInput) -> AllocationResult:
                     credit_rounds=own_rounds,
                 )
             )
-        _quota_warnings(
-            [f"sub-region {n}" for n in names], sub_quota, top.seats, inp.method, warnings
-        )
+        _quota_warnings(names, sub_quota, top.seats, inp.method, warnings, subregions=True)
 
     _quota_warnings(codes, quota, seats, inp.method, warnings)
     if inp.strict_ties and ties:
@@ -514,7 +528,12 @@ def allocate(inp: AllocationInput) -> AllocationResult:
     zeroed = [codes[i] for i in range(count) if credit.zeroed[i]]
     if zeroed:
         warnings.append(
-            "already does more than its share (credit brings its task to 0): " + ", ".join(zeroed)
+            Note(
+                "credit.zeroed",
+                {"codes": tuple(zeroed)},
+                "already does more than its share (credit brings its task to 0): "
+                + ", ".join(zeroed),
+            )
         )
     return AllocationResult(
         input=inp,
@@ -529,7 +548,8 @@ def allocate(inp: AllocationInput) -> AllocationResult:
         municipalities=tuple(results),
         subregions=tuple(subregion_results),
         ties=tuple(ties),
-        warnings=tuple(warnings),
+        warnings=tuple(w.text for w in warnings),
+        notes=tuple(warnings),
     )
 
 
@@ -637,14 +657,29 @@ def _quota_warnings(
     quota: Sequence[Fraction],
     seats: Sequence[int],
     method: str,
-    warnings: list[str],
+    warnings: list[Note],
+    *,
+    subregions: bool = False,
 ) -> None:
     for label, a, n in zip(labels, quota, seats, strict=True):
         low, high = floor_fraction(a), ceil_fraction(a)
         if not low <= n <= high:
+            shown = f"sub-region {label}" if subregions else label
             warnings.append(
-                f"quota rule broken ({method}): {label} gets {n}, its quota "
-                f"{decimal_str(a)} allows {low}..{high}"
+                Note(
+                    "rounding.quota_rule_broken",
+                    {
+                        "method": method,
+                        "unit": label,
+                        "subregion": subregions,
+                        "allocation": n,
+                        "quota": a,
+                        "low": low,
+                        "high": high,
+                    },
+                    f"quota rule broken ({method}): {shown} gets {n}, its quota "
+                    f"{decimal_str(a)} allows {low}..{high}",
+                )
             )
 
 
@@ -659,16 +694,28 @@ def _tie_message(ties: Sequence[Tie]) -> str:
     return "an exact tie decides a seat; the steering group must decide: " + "; ".join(parts)
 
 
-def _ignored_settings(inp: AllocationInput) -> list[str]:
+def _ignored_settings(inp: AllocationInput) -> list[Note]:
     """Warnings for the settings that the methods without redistribution do not use."""
     munis = inp.municipalities
-    warnings: list[str] = []
+    warnings: list[Note] = []
     if inp.credit_factor and any(m.existing_effort for m in munis):
-        warnings.append(f"method {inp.method} ignores credit for existing effort")
+        warnings.append(
+            Note(
+                "settings.credit_ignored",
+                {"method": inp.method},
+                f"method {inp.method} ignores credit for existing effort",
+            )
+        )
     if inp.max_credit_fraction is not None or any(
         m.lower is not None or m.upper is not None for m in munis
     ):
-        warnings.append(f"method {inp.method} ignores bounds")
+        warnings.append(
+            Note(
+                "settings.bounds_ignored",
+                {"method": inp.method},
+                f"method {inp.method} ignores bounds",
+            )
+        )
     return warnings
 
 
@@ -678,7 +725,7 @@ def _direct_results(
     quotas: Sequence[Fraction],
     seats: Sequence[int],
     keys: Sequence[Fraction],
-    decisions: Sequence[str],
+    decisions: Sequence[Note],
     house: int,
     statutory_tasks: Sequence[tuple[StatutoryTask, ...]] | None = None,
 ) -> tuple[list[MunicipalityResult], list[SubregionResult]]:
@@ -695,7 +742,8 @@ def _direct_results(
             next_priority=None,
             rank=0,
             forced=None,
-            decision=decisions[i],
+            decision=decisions[i].text,
+            reason=decisions[i],
         )
         results.append(
             MunicipalityResult(
@@ -748,7 +796,15 @@ def _direct_results(
     return results, subregions
 
 
-def _statutory_decision(pop: Fraction, tasks: Sequence[StatutoryTask], total: int) -> str:
+def _statutory_decision(pop: Fraction, tasks: Sequence[StatutoryTask], total: int) -> Note:
+    return Note(
+        "rounding.statutory",
+        {"allocation": total, "half_years": len(tasks)},
+        _statutory_text(pop, tasks, total),
+    )
+
+
+def _statutory_text(pop: Fraction, tasks: Sequence[StatutoryTask], total: int) -> str:
     parts = [
         f"ceil({t.national_total} x {pop} / {t.national_population}) = "
         f"ceil({decimal_str(t.quota)}) = {t.task}"
@@ -797,13 +853,22 @@ def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
     ]
     if estimated:
         warnings.append(
-            "the national total is an estimate (not yet published) for " + ", ".join(estimated)
+            Note(
+                "statutory.estimate",
+                {"half_years": tuple(estimated)},
+                "the national total is an estimate (not yet published) for " + ", ".join(estimated),
+            )
         )
     allocated = sum(seats)
     if inp.total is not None and allocated != inp.total:
         warnings.append(
-            f"the statutory tasks add up to {allocated}, not to the total {inp.total} "
-            "(art. 29(2) lets municipalities redistribute as long as the sum stays the same)"
+            Note(
+                "statutory.sum_differs",
+                {"allocated": allocated, "total": inp.total},
+                f"the statutory tasks add up to {allocated}, not to the total {inp.total} "
+                "(art. 29(2) lets municipalities redistribute as long as the sum stays the "
+                "same)",
+            )
         )
     # The national population share p_i / P_NL (averaged over the half-years).
     keys = [
@@ -836,7 +901,8 @@ def _allocate_statutory(inp: AllocationInput) -> AllocationResult:
         municipalities=tuple(results),
         subregions=tuple(subregions),
         ties=(),
-        warnings=tuple(warnings),
+        warnings=tuple(w.text for w in warnings),
+        notes=tuple(warnings),
     )
 
 
@@ -852,11 +918,17 @@ def _allocate_local(inp: AllocationInput) -> AllocationResult:
         seats=demands,
         keys=keys,
         decisions=[
-            f"own demand (mode local): n = demand = {d}; no redistribution" for d in demands
+            Note(
+                "rounding.local",
+                {"allocation": d},
+                f"own demand (mode local): n = demand = {d}; no redistribution",
+            )
+            for d in demands
         ],
         house=total,
     )
     names = sorted({name for m in munis for name in m.indicators})
+    ignored = _ignored_settings(inp)
     return AllocationResult(
         input=inp,
         total=total,
@@ -870,5 +942,6 @@ def _allocate_local(inp: AllocationInput) -> AllocationResult:
         municipalities=tuple(results),
         subregions=tuple(subregions),
         ties=(),
-        warnings=tuple(_ignored_settings(inp)),
+        warnings=tuple(w.text for w in ignored),
+        notes=tuple(ignored),
     )

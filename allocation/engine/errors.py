@@ -46,10 +46,12 @@ class TieLike(Protocol):
 class EngineError(ValueError):
     """Base class of every error the engine raises on purpose."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
+        """A stable code for the app to explain the error in its own words, or None."""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message

@@ -24,7 +24,7 @@ from typing import Any
 
 from allocation.engine.fallback import DEFAULT_FALLBACK_PCT
 from allocation.engine.numbers import decimal_str
-from allocation.engine.types import MUTATIONS, POPULATION, AllocationResult
+from allocation.engine.types import MUTATIONS, POPULATION, AllocationResult, Note
 
 DEFAULT_MUTATION_THRESHOLD = Fraction(1, 2)
 DEFAULT_URGENT_FALLBACK = DEFAULT_FALLBACK_PCT
@@ -79,6 +79,8 @@ class FairnessReport:
     warnings: tuple[str, ...]
     mutation_groups: tuple[str, ...] = ()
     """The groups counted in the share of mutations (housed from social-rental mutations)."""
+    notes: tuple[Note, ...] = ()
+    """The warnings as codes with parameters, in the same order as ``warnings``."""
 
 
 def _figures(results: Sequence[AllocationResult], name: str) -> dict[str, Fraction]:
@@ -258,11 +260,26 @@ def fairness_groups(
         over = share is not None and share > mutation_threshold
         if over and share is not None:
             warnings.append(
-                f"{code} {muni_name}: the tasks need {decimal_str(100 * share, 1)}% of its yearly "
-                f"mutations (threshold {threshold_text}%)"
+                Note(
+                    "fairness.mutation_share_over_threshold",
+                    {
+                        "code": code,
+                        "name": muni_name,
+                        "share": share,
+                        "threshold": mutation_threshold,
+                    },
+                    f"{code} {muni_name}: the tasks need {decimal_str(100 * share, 1)}% of its "
+                    f"yearly mutations (threshold {threshold_text}%)",
+                )
             )
         if mutations == 0 and from_mutations_needed > 0:
-            warnings.append(f"{code} {muni_name}: a task but no yearly mutations")
+            warnings.append(
+                Note(
+                    "fairness.task_without_mutations",
+                    {"code": code, "name": muni_name},
+                    f"{code} {muni_name}: a task but no yearly mutations",
+                )
+            )
         seats = urgent_seats.get(code)
         if urgent and mutations is not None:  # pct * mutations
             fallback = Fraction(
@@ -309,7 +326,8 @@ def fairness_groups(
         max_min_ratio=ratio,
         mutation_threshold=mutation_threshold,
         urgent_fallback_pct=urgent_fallback_pct,
-        warnings=tuple(warnings),
+        warnings=tuple(w.text for w in warnings),
+        notes=tuple(warnings),
         mutation_groups=tuple(from_mutations),
     )
 
@@ -371,4 +389,5 @@ def fairness_to_dict(report: FairnessReport) -> dict[str, Any]:
             for row in report.municipalities
         ],
         "warnings": list(report.warnings),
+        "messages": [note.to_dict() for note in report.notes],
     }

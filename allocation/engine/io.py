@@ -314,6 +314,14 @@ def rounding_to_dict(method: str, info: RoundingInfo) -> dict[str, Any]:
         "rank": info.rank,
         "forced_by_bound": info.forced,
         "decision": info.decision,
+        **(
+            {}
+            if info.reason is None
+            else {
+                "decision_code": info.reason.code,
+                "decision_params": info.reason.to_dict()["params"],
+            }
+        ),
     }
 
 
@@ -475,6 +483,7 @@ def result_to_dict(result: AllocationResult, *, include_fairness: bool = True) -
         ],
         "ties": [tie_to_dict(t) for t in result.ties],
         "warnings": list(result.warnings),
+        "messages": [note.to_dict() for note in result.notes],
     }
     for sub, row in zip(result.subregions, out["subregions"], strict=True):
         if sub.weights is not None:  # two-tier maatwerk: the sub-region's own key

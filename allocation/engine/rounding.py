@@ -28,7 +28,7 @@ from fractions import Fraction
 
 from allocation.engine.errors import Infeasible
 from allocation.engine.numbers import decimal_str, floor_fraction, sqrt_decimal_str
-from allocation.engine.types import Priority, RoundingInfo, Tie
+from allocation.engine.types import Note, NoteValue, Priority, RoundingInfo, Tie
 
 INFINITE: Priority = (1, Fraction(0))
 HALF = Fraction(1, 2)
@@ -325,7 +325,7 @@ def _explain(
             and claim(method, quotas[i], up) > weakest_held
         ):
             forced = "upper"
-        decision = _decision(
+        reason = _decision(
             method,
             i,
             quotas[i],
@@ -350,7 +350,8 @@ def _explain(
                 next_priority=following[i],
                 rank=rank[i],
                 forced=forced,
-                decision=decision,
+                decision=reason.text,
+                reason=reason,
             )
         )
     return infos
@@ -372,26 +373,60 @@ def _decision(
     last: Priority | None,
     following: Priority | None,
     weakest_held: Priority | None,
-) -> str:
+) -> Note:
     if forced == "lower":
-        return f"lower bound: at least {lower} (ceil of l_i) although the method alone gives fewer; n = {seats}"
+        return Note(
+            "rounding.lower_bound",
+            {"lower": lower, "allocation": seats},
+            f"lower bound: at least {lower} (ceil of l_i) although the method alone gives "
+            f"fewer; n = {seats}",
+        )
     if forced == "upper":
-        return f"upper bound: at most {upper} (floor of u_i) although the method alone gives more; n = {seats}"
+        return Note(
+            "rounding.upper_bound",
+            {"upper": upper, "allocation": seats},
+            f"upper bound: at most {upper} (floor of u_i) although the method alone gives "
+            f"more; n = {seats}",
+        )
     if method == "hamilton":
         extra = seats - floor
+        params: dict[str, NoteValue] = {
+            "floor": floor,
+            "remainder": remainder,
+            "rank": rank,
+            "count": count,
+            "handed": handed,
+            "allocation": seats,
+            "extra": extra,
+        }
         text = (
             f"floor {floor}; remainder {decimal_str(remainder)} ranks {rank} of {count}; "
             f"{handed} seat(s) go to the largest remainders"
         )
         if extra == 1:
-            return f"{text}; it gets one: n = {seats}"
+            return Note("rounding.hamilton_one", params, f"{text}; it gets one: n = {seats}")
         if extra == 0:
-            return f"{text}; it gets none: n = {seats}"
-        return f"{text}; n = {seats} ({extra:+d} against the floor because of the bounds)"
+            return Note("rounding.hamilton_none", params, f"{text}; it gets none: n = {seats}")
+        return Note(
+            "rounding.hamilton_bounds",
+            params,
+            f"{text}; n = {seats} ({extra:+d} against the floor because of the bounds)",
+        )
     cut = claim_str(method, weakest_held)
     text = f"{seats} seat(s)"
     if last is not None:
         text += f"; claim of its last seat {claim_str(method, last)} >= lowest winning claim {cut}"
     if following is not None:
         text += f"; claim of a next seat {claim_str(method, following)} (rank {rank}) <= {cut}"
-    return text
+    return Note(
+        "rounding.divisor",
+        {
+            "method": method,
+            "allocation": seats,
+            "last_claim": None if last is None else claim_str(method, last),
+            "next_claim": None if following is None else claim_str(method, following),
+            "lowest_winning_claim": cut,
+            "rank": rank,
+        },
+        text,
+    )

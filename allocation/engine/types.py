@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from allocation.engine.numbers import to_fraction, to_int
+from allocation.engine.numbers import decimal_str, to_fraction, to_int
 
 METHODS = ("hamilton", "sainte-lague", "dhondt", "huntington-hill", "statutory", "local")
 """Methods the engine knows: four rounding methods, the statutory task and ``local``.
@@ -27,6 +27,39 @@ MUTATIONS = "mutations"
 
 Priority = tuple[int, Fraction]
 """A rounding claim: ``(1, 0)`` is infinite (Huntington-Hill's first seat), else ``(0, v)``."""
+
+
+NoteValue = int | str | Fraction | tuple[str, ...] | None
+"""A note's parameter: exact (a ``Fraction``, never a float), a name or a list of names."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A warning or the account of a rounding decision as a stable code with its parameters.
+
+    ``code`` never changes meaning (the web app renders it in Dutch or English from the code
+    and ``params``); ``text`` is the English sentence of the batch output, kept as it was.
+    """
+
+    code: str
+    params: Mapping[str, NoteValue]
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def to_dict(self) -> dict[str, object]:
+        """``{"code": ..., "params": {...}}`` as plain JSON values: a ``Fraction`` as a decimal
+        string with 10 decimals, a tuple as a list."""
+        params: dict[str, object] = {}
+        for key, value in sorted(self.params.items()):
+            if isinstance(value, Fraction):
+                params[key] = decimal_str(value)
+            elif isinstance(value, tuple):
+                params[key] = list(value)
+            else:
+                params[key] = value
+        return {"code": self.code, "params": params}
 
 
 def _frac_or_none(value: object, field_name: str) -> Fraction | None:
@@ -200,6 +233,8 @@ class RoundingInfo:
     forced: str | None
     """``"lower"`` or ``"upper"`` when a whole-number bound fixed the result."""
     decision: str
+    reason: Note | None = None
+    """The decision as a code with its parameters (``decision`` is its English text)."""
 
 
 @dataclass(frozen=True)
@@ -309,6 +344,8 @@ class AllocationResult:
     subregions: tuple[SubregionResult, ...]
     ties: tuple[Tie, ...]
     warnings: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
+    """The warnings as codes with parameters, in the same order as ``warnings``."""
 
     def by_code(self) -> dict[str, MunicipalityResult]:
         """Municipality results keyed by code."""

@@ -183,3 +183,23 @@ def test_quarterly_realisations_take_precedence_over_yearly_figures(adopted, use
     assert realised[("urgent", "GM0392")] == 16  # monitoring, not the yearly 50
     assert realised[("urgent", "GM0397")] == 50  # no quarter reported: the yearly figure
     assert ("urgent", "GM0473") not in realised
+
+
+def test_a_municipality_that_reports_nothing_is_not_reported_and_counted(
+    adopted, user_named
+) -> None:
+    haarlem_officers = (user_named("beleid.haarlem"), user_named("beleid2.haarlem"))
+    confirmed(adopted, "GM0392", 2026, 1, {"urgent": 16}, haarlem_officers)
+    confirmed(adopted, "GM0397", 2026, 1, {"urgent": 1})
+    board = board_for(adopted)
+    assert line_of(board, "Heemstede").pace == Pace.BEHIND  # reported a shortfall
+    zandvoort = line_of(board, "Zandvoort")  # reported nothing
+    assert zandvoort.pace == Pace.NOT_REPORTED
+    assert zandvoort.pace_label not in {
+        line_of(board, "Heemstede").pace_label,
+        "nothing reported yet",
+    }
+    counts = {status: count for status, _label, count in board.pace_counts}
+    assert counts["not_reported"] == len(board.lines) - 2
+    assert counts["behind"] == 1
+    assert [status for status, _label, _count in board.pace_counts][0] == "not_reported"

@@ -82,3 +82,14 @@ def test_quarter_is_read_from_text_and_numbers() -> None:
     assert value is None
     assert issues[0].code == "M001"
     assert "5" in issues[0].message
+
+
+def test_not_reported_is_its_own_status_and_never_better_than_behind() -> None:
+    from monitoring.progress import SEVERITY
+
+    assert pace_of(0, Fraction(10), reported=True, missing=True) == Pace.NOT_REPORTED
+    # Also when nothing was expected yet: a municipality that says nothing is not on track.
+    assert pace_of(0, Fraction(0), reported=True, missing=True) == Pace.NOT_REPORTED
+    assert pace_of(0, Fraction(10), reported=False, missing=True) == Pace.UNKNOWN
+    assert SEVERITY[Pace.NOT_REPORTED] >= SEVERITY[Pace.BEHIND]
+    assert SEVERITY[Pace.NOT_REPORTED] >= SEVERITY[pace_of(1, Fraction(10), reported=True)]

@@ -352,9 +352,12 @@ def test_explanation_figures():
     }
 
 
-def test_zero_total_gives_zero_everywhere():
-    result = run(0, [muni("a", 1, existing_effort=3), muni("b", 2)], credit_factor=1)
-    assert result.allocations() == {"a": 0, "b": 0}
+def test_a_total_of_zero_is_refused_with_a_code_not_computed_silently():
+    with pytest.raises(InvalidInput) as caught:
+        run(0, [muni("a", 1, existing_effort=3), muni("b", 2)], credit_factor=1)
+    assert caught.value.field == "total"
+    assert caught.value.code == "total_zero"
+    assert "nothing to allocate" in str(caught.value)
 
 
 def test_two_tier_subregion_of_only_zeroed_municipalities_is_warned_about():

@@ -217,7 +217,7 @@ def two_tier_inputs(draw):
         k = draw(st.integers(0, 10))
         inner[name] = {"population": Fraction(k, 10), "dwellings": Fraction(10 - k, 10)}
     return AllocationInput(
-        total=draw(st.integers(0, 300)),
+        total=draw(st.integers(1, 300)),  # a total of 0 is refused (total_zero)
         municipalities=munis,
         weights={"population": Fraction(1, 2), "dwellings": Fraction(1, 2)},
         method=draw(st.sampled_from(("hamilton", "sainte-lague", "dhondt", "huntington-hill"))),
