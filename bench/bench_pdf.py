@@ -4,9 +4,12 @@ Run: ``.venv/bin/python bench/bench_pdf.py [--repeats 5] [--subregion zuid-kenne
 
 Sets up Django by itself on a temporary SQLite database (migrations, the reference fixture
 and the illustrative demo figures), computes the demo's mixed scenario eagerly, adopts it,
-and times the rendering of one sub-region's PDF agreement from the agreed run (building the
-content, 7 SVG charts and WeasyPrint's tagged PDF/UA-1) after one warm-up. Target: ≤ 2 s.
-Prints median, min and max per case and always exits 0.
+and times the rendering of one sub-region's and of the MRA-wide PDF agreement from the
+agreed run (building the content, the SVG chart and WeasyPrint's tagged PDF/UA-1) after one
+warm-up. Targets (issue 14): a sub-region ≤ 1 s, the MRA-wide ≤ 3 s. Prints min, median and
+max (and the median CPU time of this process) per case with PASS/FAIL on the median, and
+always exits 0. ``--no-mra`` leaves the MRA-wide agreement out (it takes several seconds
+per repetition).
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--subregion", default="zuid-kennemerland")
-    parser.add_argument("--mra", action="store_true", help="also time the MRA-wide PDF")
+    parser.add_argument("--no-mra", action="store_true", help="leave out the MRA-wide PDF")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,20 +119,20 @@ def main() -> int:
         def sub_pdf() -> None:
             pdf, pages["sub"] = agreement_render(document=doc)
 
-        cases = [(f"sub-region PDF: {sub.name}", sub_pdf, 2.0, "sub")]
-        if args.mra:
+        cases = [(f"PDF sub-region {sub.name} (target 1 s)", sub_pdf, 1.0, "sub")]
+        if not args.no_mra:
             mra = AgreementDocument(round=round_, subregion=None, run_digest=doc.run_digest)
 
             def mra_pdf() -> None:
                 pdf, pages["mra"] = agreement_render(document=mra)
 
-            cases.append(("(info) MRA-wide PDF", mra_pdf, None, "mra"))
+            cases.append(("PDF MRA-wide (target 3 s)", mra_pdf, 3.0, "mra"))
 
         load = os.getloadavg()[0]
         print(f"repeats: {args.repeats} after one warm-up; times in milliseconds")
         print(f"CPU cores: {os.cpu_count()}; load average (1 min) at start: {load:.1f}")
         header = (
-            f"{'case':<44} {'pages':>5} {'median':>9} {'min':>9} {'max':>9} {'cpu med':>9} "
+            f"{'case':<44} {'pages':>5} {'min':>9} {'median':>9} {'max':>9} {'cpu med':>9} "
             f"{'target':>8}  result"
         )
         print(header)
@@ -137,12 +140,11 @@ def main() -> int:
         for name, run, target, key in cases:
             times, cpu = measure(run, args.repeats)
             median = statistics.median(times)
-            verdict = "-" if target is None else ("PASS" if median <= target else "MISS")
-            target_text = "-" if target is None else f"{target * 1000:.0f}"
+            verdict = "PASS" if median <= target else "FAIL"
             print(
-                f"{name:<44} {pages.get(key, 0):>5} {median * 1000:>9.0f} "
-                f"{min(times) * 1000:>9.0f} {max(times) * 1000:>9.0f} "
-                f"{statistics.median(cpu) * 1000:>9.0f} {target_text:>8}  {verdict}",
+                f"{name:<44} {pages.get(key, 0):>5} {min(times) * 1000:>9.0f} "
+                f"{median * 1000:>9.0f} {max(times) * 1000:>9.0f} "
+                f"{statistics.median(cpu) * 1000:>9.0f} {target * 1000:>8.0f}  {verdict}",
                 flush=True,
             )
     return 0

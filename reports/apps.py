@@ -8,4 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # An adopted round (agreements app) schedules its PDF agreements here.
+        # manage.py reap_jobs (core) runs every app's reaper of stuck jobs.
+        from core import jobs
+
         from . import receivers  # noqa: F401
+        from .reaper import documents_reap
+
+        jobs.reaper_register("reports", documents_reap)

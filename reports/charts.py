@@ -1,15 +1,16 @@
 """Charts as Vega-Lite specifications, rendered to SVG on the server (no browser, no CDN).
 
 Every chart comes with the rows it draws, so that a page or PDF shows the same numbers as an
-accessible table. Specs are plain dicts; `render_svg` turns one into an SVG string with Dutch
-number formats. vl-convert is imported inside the function so that web start-up stays fast.
+accessible table. Specs are plain dicts; `render_svg` turns one into an SVG string with the
+number formats of a language (Dutch 1.137 and 0,6 by default, for the PDFs; English 1,137 and
+0.6). vl-convert is imported inside the function so that web start-up stays fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "DejaVu Sans"
@@ -60,14 +61,31 @@ class Chart:
     description: str
     rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def svg(self) -> str:
-        return render_svg(self.spec)
+    def svg(self, language: str = "nl") -> str:
+        """The SVG with the number formats of `language` (Dutch unless told otherwise)."""
+        return render_svg(self.spec, language)
+
+    def page_svg(self) -> str:
+        """The SVG with the number formats of the active language (for a web page)."""
+        from django.utils.translation import get_language
+
+        return render_svg(self.spec, get_language() or "nl")
 
 
-def render_svg(spec: dict[str, Any]) -> str:
+# vl-convert's number format locales per interface language.
+FormatLocale = Literal["nl-NL", "en-US"]
+FORMAT_LOCALES: dict[str, FormatLocale] = {"nl": "nl-NL", "en": "en-US"}
+
+
+def format_locale(language: str | None) -> FormatLocale:
+    """The vl-convert format locale of a language code ("en", "en-gb", "nl"); Dutch if unknown."""
+    return FORMAT_LOCALES.get((language or "nl").split("-")[0].lower(), "nl-NL")
+
+
+def render_svg(spec: dict[str, Any], language: str = "nl") -> str:
     import vl_convert
 
-    svg: str = vl_convert.vegalite_to_svg(spec, format_locale="nl-NL")
+    svg: str = vl_convert.vegalite_to_svg(spec, format_locale=format_locale(language))
     return svg
 
 

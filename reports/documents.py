@@ -22,6 +22,7 @@ class Party:
     kind: str  # gemeente, corporatie, zorgaanbieder, provincie, overig, stuurgroep
     role: str  # "partij", "medeondertekenaar", "waarnemer"
     signs: bool = True
+    acknowledged: str = ""  # who co-signed in the app and when (partners, issue 15)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from allocation.models import Round, RoundStatus, ScenarioRun
 from municipalities.models import Indicator, MunicipalFigure, Municipality, SubRegion
 from target_groups.models import GroupFigure
 
+from . import acknowledgements
 from . import wording as w
 from .documents import (
     AgreementDocument,
@@ -547,6 +548,7 @@ def _parties(
         PartnerKind.OTHER: "partner",
     }
     seen: set[str] = set()
+    acknowledged = acknowledgements.for_round(ctx.round, subregion.pk if subregion else None)
     for p in agreement_selectors.partners_of(subregion):
         if p.name in seen:
             continue
@@ -558,6 +560,7 @@ def _parties(
             kind=kind_nl.get(p.kind, "partner"),
             role="medeondertekenaar" if p.role == PartnerRole.CO_SIGNER else "waarnemer",
             signs=p.role == PartnerRole.CO_SIGNER,
+            acknowledged=acknowledged.get(p.name, ""),
         )
         (partners if party.signs else observers).append(party)
     provinces = sorted({m.get_province_display() for m in ctx.municipalities})

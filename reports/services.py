@@ -23,16 +23,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import access
-from allocation.models import Round
-from core.jobs import task_named
+from allocation.models import Round, RoundStatus
+from core.jobs import JobNotSent, publish, task_named
 from municipalities.models import SubRegion
 
-from . import selectors
+from . import background, selectors
 from .models import AgreementDocument, DocumentStatus
 from .pdf import render_pdf_document
 
@@ -43,8 +43,45 @@ TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 GENERATION_STALE_AFTER = timedelta(minutes=10)
 # A document still "pending" this long after it was sent lost its message; send it again.
 PENDING_STALE_AFTER = timedelta(minutes=5)
+# A document that a worker started this often without finishing is marked failed.
+MAX_ATTEMPTS = 3
 TEMPLATE = "reports/agreement.html"
 TASK = "reports.generate_agreement"
+
+
+def _send(document_ids: list[int]) -> None:
+    """Hand the documents to the queue, one task each; never raises.
+
+    Without a broker (eager tasks) and with background jobs on (`make run`), they are made
+    in this process's background thread instead, after the response (reports.background).
+    With a broker, a failure to send (the broker or the result store is away) is logged and
+    the remaining documents are not tried, so that an outage costs the request one refused
+    send, not eight: they all stay pending with their queue time, and the reaper
+    (reports.reaper) sends them again once the broker is back. core.jobs.publish asks for
+    no result (the row is the result) and gives up within seconds.
+    """
+    try:
+        if task_named(TASK).app.conf.task_always_eager and background.enabled():
+            background.submit(_generate_each, list(document_ids))
+            return
+        for document_id in document_ids:
+            publish(TASK, args=(document_id,))
+    except JobNotSent as exc:
+        logger.warning(
+            "could not send agreements %s to the queue (%s); they stay pending for the reaper",
+            document_ids,
+            exc,
+        )
+    except Exception:
+        logger.exception(
+            "could not send agreements %s to the queue; they stay pending for the reaper",
+            document_ids,
+        )
+
+
+def _generate_each(document_ids: list[int]) -> None:
+    for document_id in document_ids:
+        agreement_generate(document_id=document_id)
 
 
 def _enqueue_on_commit(document_ids: list[int]) -> None:
@@ -52,18 +89,7 @@ def _enqueue_on_commit(document_ids: list[int]) -> None:
     if not document_ids:
         return
     ids = list(document_ids)
-
-    def send() -> None:
-        from kombu.exceptions import OperationalError as BrokerError
-
-        for document_id in ids:
-            try:
-                task_named(TASK).delay(document_id)
-            except BrokerError:
-                # The row stays pending with its queue time: the periodic job sends it again.
-                logger.exception("could not send agreement %s to the queue", document_id)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: _send(ids))
 
 
 def agreements_schedule(*, round_id: int) -> list[int]:
@@ -124,9 +150,10 @@ def agreements_schedule(*, round_id: int) -> list[int]:
 
 
 def agreement_regenerate(*, document: AgreementDocument, user: Any) -> AgreementDocument:
-    """Make one document again (programme team): back to waiting, sent to the queue on
-    commit. Refused while it is being made right now, and for a round not adopted."""
-    if not access.can_manage_rounds(user):
+    """Make one document again (programme team or chair): back to waiting with its attempts
+    counted from zero, sent to the queue on commit. Refused for a ready document (kept as
+    made), while it is being made right now, and for a round not adopted."""
+    if not access.can_retry_agreements(user):
         raise PermissionDenied
     with transaction.atomic():
         doc = (
@@ -140,6 +167,11 @@ def agreement_regenerate(*, document: AgreementDocument, user: Any) -> Agreement
             )
         agreed = selectors.agreed_result(doc.round)
         now = timezone.now()
+        if doc.status == DocumentStatus.READY and doc.digest == agreed.digest:
+            # A made agreement is kept as made (append-only; on PostgreSQL a trigger too).
+            raise ValidationError(
+                _("This agreement is made and is kept as it was made; it cannot be made again.")
+            )
         if (
             doc.status == DocumentStatus.GENERATING
             and doc.started_at is not None
@@ -156,6 +188,7 @@ def agreement_regenerate(*, document: AgreementDocument, user: Any) -> Agreement
         doc.queued_at = now
         doc.started_at = None
         doc.finished_at = None
+        doc.attempts = 0
         doc.full_clean()
         doc._history_user = user  # type: ignore[attr-defined]
         doc._change_reason = "opnieuw maken"  # type: ignore[attr-defined]
@@ -164,26 +197,119 @@ def agreement_regenerate(*, document: AgreementDocument, user: Any) -> Agreement
     return doc
 
 
-def agreements_resume_stuck(*, now: datetime | None = None) -> list[int]:
-    """Send again every document that waits longer than PENDING_STALE_AFTER since it was
-    sent, or is "being made" longer than GENERATION_STALE_AFTER (its worker died). Returns
-    the ids sent. Idempotent: a document is sent again at most once per stale window."""
-    now = now or timezone.now()
+def agreements_retry(*, round_: Round, user: Any) -> list[int]:
+    """ "Opnieuw proberen" on the round (programme team or chair): every document of the
+    round that failed, or waits or is being made longer than the reaper's limits, goes
+    back to waiting with its attempts counted from zero and is sent again on commit.
+    Returns the ids sent; an empty list when nothing needed it."""
+    if not access.can_retry_agreements(user):
+        raise PermissionDenied
+    if not selectors.round_is_adopted(round_):
+        raise ValidationError(
+            _("This round has not been adopted: there are no agreements to make yet.")
+        )
+    now = timezone.now()
+    retry = Q(status=DocumentStatus.FAILED) | _stuck(now)
+    with transaction.atomic():
+        ids = list(
+            AgreementDocument.objects.select_for_update()
+            .filter(retry, round=round_)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for document_id in ids:
+            doc = AgreementDocument.objects.defer("pdf").get(pk=document_id)
+            doc.status = DocumentStatus.PENDING
+            doc.error_message = ""
+            doc.queued_at = now
+            doc.started_at = None
+            doc.finished_at = None
+            doc.attempts = 0
+            doc._history_user = user  # type: ignore[attr-defined]
+            doc._change_reason = "opnieuw proberen"  # type: ignore[attr-defined]
+            doc.save(
+                update_fields=[
+                    "status",
+                    "error_message",
+                    "queued_at",
+                    "started_at",
+                    "finished_at",
+                    "attempts",
+                ]
+            )
+        if ids:
+            logger.info("agreements %s of round %s retried by %s", ids, round_.pk, user.pk)
+        _enqueue_on_commit(ids)
+    return ids
+
+
+def _stuck(now: datetime) -> Q:
+    """Documents waiting longer than PENDING_STALE_AFTER since they were sent, or "being
+    made" longer than GENERATION_STALE_AFTER (their worker died or lost the message)."""
     pending_before = now - PENDING_STALE_AFTER
-    stuck = Q(status=DocumentStatus.PENDING) & (
+    waiting = Q(status=DocumentStatus.PENDING) & (
         Q(queued_at__lt=pending_before) | Q(queued_at__isnull=True, created_at__lt=pending_before)
     )
     stale = Q(status=DocumentStatus.GENERATING, started_at__lt=now - GENERATION_STALE_AFTER)
+    return waiting | stale
+
+
+def is_stuck(document: AgreementDocument, now: datetime) -> bool:
+    """The same test as `_stuck`, on a loaded row (for the status on the page)."""
+    if document.status == DocumentStatus.PENDING:
+        since = document.queued_at or document.created_at
+        return since is not None and since < now - PENDING_STALE_AFTER
+    if document.status == DocumentStatus.GENERATING:
+        return document.started_at is not None and (
+            document.started_at < now - GENERATION_STALE_AFTER
+        )
+    return False
+
+
+def agreements_fail_exhausted(*, now: datetime | None = None) -> list[int]:
+    """Mark failed every stuck document that a worker already started MAX_ATTEMPTS times
+    (a PDF that kills its worker must not loop for ever); the page then offers "Opnieuw
+    proberen". Returns the ids marked failed."""
+    now = now or timezone.now()
+    exhausted = _stuck(now) & Q(attempts__gte=MAX_ATTEMPTS)
+    with translation.override("nl"):
+        message = _(
+            "The PDF could not be made after %(n)s attempts. Try again; if it fails again, "
+            "ask the system administrator."
+        ) % {"n": MAX_ATTEMPTS}
     with transaction.atomic():
         ids = list(
-            AgreementDocument.objects.filter(stuck | stale)
+            AgreementDocument.objects.filter(exhausted).order_by("pk").values_list("pk", flat=True)
+        )
+        failed = []
+        for document_id in ids:
+            changed = AgreementDocument.objects.filter(exhausted, pk=document_id).update(
+                status=DocumentStatus.FAILED, error_message=message, finished_at=now
+            )
+            if changed:
+                failed.append(document_id)
+        if failed:
+            logger.error("agreements %s failed after %s attempts", failed, MAX_ATTEMPTS)
+    return failed
+
+
+def agreements_resume_stuck(*, now: datetime | None = None) -> list[int]:
+    """Send again every stuck document (see `_stuck`) that was started fewer than
+    MAX_ATTEMPTS times. Returns the ids sent. Idempotent: a document is sent again at most
+    once per stale window. A document that never reached a worker (the broker was away)
+    is sent again at every sweep until it does; its attempts stay 0."""
+    now = now or timezone.now()
+    stuck = _stuck(now) & Q(attempts__lt=MAX_ATTEMPTS)
+    with transaction.atomic():
+        ids = list(
+            AgreementDocument.objects.filter(stuck)
             .order_by("round_id", "pk")
             .values_list("pk", flat=True)
         )
         sent = []
         for document_id in ids:
             # Claim: only a row that is still stuck is sent, so two sweeps send it once.
-            changed = AgreementDocument.objects.filter(stuck | stale, pk=document_id).update(
+            changed = AgreementDocument.objects.filter(stuck, pk=document_id).update(
                 status=DocumentStatus.PENDING, started_at=None, queued_at=now
             )
             if changed:
@@ -191,6 +317,25 @@ def agreements_resume_stuck(*, now: datetime | None = None) -> list[int]:
         if sent:
             logger.warning("agreements %s were stuck; sent to the queue again", sent)
         _enqueue_on_commit(sent)
+    return sent
+
+
+def agreements_schedule_missing() -> list[int]:
+    """Schedule the documents of every agreed round that has fewer than one per sub-region
+    plus the MRA (the adoption committed but its scheduling never ran, e.g. the process
+    stopped in between). Returns the ids sent."""
+    expected = SubRegion.objects.count() + 1
+    rounds = list(
+        Round.objects.filter(status=RoundStatus.AGREED, agreed_run__isnull=False)
+        .annotate(documents=Count("agreement_documents"))
+        .filter(documents__lt=expected)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent: list[int] = []
+    for round_id in rounds:
+        logger.warning("agreed round %s misses agreement documents; scheduling them", round_id)
+        sent += agreements_schedule(round_id=round_id)
     return sent
 
 

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from core.jobs import retry_policy
 
-from . import services
+from . import reaper, services
 
 
 @shared_task(name="reports.generate_agreement", **retry_policy())
@@ -23,8 +23,15 @@ def generate_agreements(round_id: int) -> int:
     return services.agreements_generate(round_id=round_id)
 
 
+@shared_task(name="reports.reap_documents", **retry_policy(late_ack=False))
+def reap_documents() -> str:
+    """Every 5 minutes (CELERY_BEAT_SCHEDULE): schedule, send again or fail the agreement
+    documents that got stuck (reports.reaper). Idempotent: rows are claimed first."""
+    return reaper.reap_documents().summary()
+
+
 @shared_task(name="reports.resume_stuck_agreements", **retry_policy(late_ack=False))
 def resume_stuck_agreements() -> int:
-    """Every few minutes (CELERY_BEAT_SCHEDULE): send again the documents that wait or are
-    being made for too long. Idempotent: a document is claimed before it is sent."""
-    return len(services.agreements_resume_stuck())
+    """The beat job's earlier name (messages or schedules that still carry it): one sweep
+    of the reaper; returns how many documents it touched."""
+    return reaper.reap_documents().total

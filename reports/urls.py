@@ -16,6 +16,16 @@ urlpatterns = [
         views.agreement_regenerate,
         name="agreement_regenerate",
     ),
+    path(
+        "rondes/<int:pk>/afspraken/status/",
+        views.round_documents_status,
+        name="round_documents_status",
+    ),
+    path(
+        "rondes/<int:pk>/afspraken/opnieuw-proberen/",
+        views.round_agreements_retry,
+        name="round_agreements_retry",
+    ),
     path("rondes/<int:pk>/export.<str:fmt>", views.round_export, name="round_export"),
     path("berekeningen/<int:pk>/export.<str:fmt>", views.run_export, name="run_export"),
 ]

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
 from agreements.selectors import AgreedResult
@@ -16,6 +18,7 @@ from municipalities.models import SubRegion
 
 from . import exports, selectors, services
 from .models import DocumentStatus
+from .progress import documents_progress
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -72,7 +75,7 @@ def round_agreements(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "documents": documents,
             "can_export": access.can_export_results(request.user),
-            "can_regenerate": access.can_manage_rounds(request.user),
+            "can_regenerate": access.can_retry_agreements(request.user),
         },
     )
 
@@ -151,8 +154,8 @@ def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_POST
 def agreement_regenerate(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
-    """Make one agreement again (programme team): back to waiting, then to the queue."""
-    access.require(access.can_manage_rounds(request.user))
+    """Make one agreement again (programme team, chair): back to waiting, then to the queue."""
+    access.require(access.can_retry_agreements(request.user))
     round_ = _round_or_404(pk)
     document = selectors.agreement_document_get(round_=round_, scope=scope)
     if document is None:
@@ -165,3 +168,52 @@ def agreement_regenerate(request: HttpRequest, pk: int, scope: str) -> HttpRespo
     else:
         messages.success(request, _("The agreement is being made again."))
     return redirect("reports:round_agreements", pk=round_.pk)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_GET
+def round_documents_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status of a round's agreements as a fragment, polled by htmx every 2 s until
+    each is ready or failed; 204 while nothing changed since the fragment the page has."""
+    access.require(access.can_view_rounds(request.user))
+    round_ = _round_or_404(pk)
+    if not selectors.round_is_adopted(round_):
+        raise Http404(_("This round has not been adopted."))
+    progress = documents_progress(round_=round_, user=request.user)
+    if request.GET.get("seen") == progress.state:
+        return HttpResponse(status=204)
+    response = render(
+        request,
+        "reports/_documents_progress.html",
+        {"round": round_, "progress": progress, "next": _safe_next(request, "")},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def round_agreements_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Opnieuw proberen" (programme team, chair): send the failed or stuck agreements of
+    the round to the queue again."""
+    access.require(access.can_retry_agreements(request.user))
+    round_ = _round_or_404(pk)
+    try:
+        sent = services.agreements_retry(round_=round_, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if sent:
+            messages.success(request, _("The agreements are being made again."))
+        else:
+            messages.info(request, _("No agreement needed to be made again."))
+    fallback = reverse("reports:round_agreements", kwargs={"pk": round_.pk})
+    return redirect(_safe_next(request, fallback))

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -33,15 +34,9 @@ def pdf_info(path: Path) -> str:
 
 def delete_round(round_: Any) -> None:
     """Remove a round made outside a test transaction, with its runs and documents."""
-    from allocation.models import Round, ScenarioRun
-    from reports.models import AgreementDocument
+    from conftest import delete_round_for_cleanup
 
-    AgreementDocument.objects.filter(round=round_).delete()
-    # The round row is not frozen (PostgreSQL triggers freeze its scenarios and runs while
-    # it is agreed): back to draft first, then its runs and scenarios may go.
-    Round.objects.filter(pk=round_.pk).update(agreed_run=None, status="draft")
-    ScenarioRun.objects.filter(scenario__round=round_).delete()
-    Round.objects.filter(pk=round_.pk).delete()
+    delete_round_for_cleanup(round_)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +69,8 @@ FAKE_PDF = b"%PDF-1.7\n% a stand-in for the view tests\n%%EOF\n"
 
 @pytest.fixture(scope="module")
 def rounds_for_views(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    """An adopted round with 8 ready (stand-in) documents, and a round in review."""
+    """An adopted round with 7 ready (stand-in) documents and a failed one (IJmond), and a
+    round in review. A ready row is append-only on PostgreSQL: tests change IJmond's."""
     import hashlib
 
     from django.utils import timezone
@@ -88,6 +84,16 @@ def rounds_for_views(django_db_setup: Any, django_db_blocker: Any) -> Iterator[d
         adopted = adopted_round(name="Afspraken viewtest")
         in_review = unadopted_round(name="Afspraken viewtest concept")
         for subregion in [None, *SubRegion.objects.all()]:
+            if subregion is not None and subregion.slug == "ijmond":
+                AgreementDocument.objects.create(
+                    round=adopted,
+                    subregion=subregion,
+                    run_digest=adopted.agreed_run.digest,
+                    status=DocumentStatus.FAILED,
+                    error_message="Het maken lukte niet.",
+                    finished_at=timezone.now(),
+                )
+                continue
             AgreementDocument.objects.create(
                 round=adopted,
                 subregion=subregion,
@@ -103,3 +109,36 @@ def rounds_for_views(django_db_setup: Any, django_db_blocker: Any) -> Iterator[d
         finally:
             delete_round(adopted)
             delete_round(in_review)
+
+
+class FakeQueue:
+    """Stands in for the Celery task as with a broker: records the document ids sent, or
+    refuses them all when ``down`` (as core.jobs.publish does when the broker is away)."""
+
+    app = SimpleNamespace(conf=SimpleNamespace(task_always_eager=False))
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+        self.tried: list[int] = []
+        self.down = False
+
+    def apply_async(self, *, args: tuple[int], **options: Any) -> None:
+        self.tried.append(args[0])
+        if self.down:
+            from core.jobs import JobNotSent
+
+            raise JobNotSent("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+        self.sent.append(args[0])
+
+
+@pytest.fixture
+def queue(monkeypatch: Any) -> FakeQueue:
+    """The reports services send to a FakeQueue instead of Celery."""
+    from reports import services
+
+    stub = FakeQueue()
+    monkeypatch.setattr(services, "task_named", lambda name: stub)
+    monkeypatch.setattr(
+        services, "publish", lambda name, *, args, task_id=None: stub.apply_async(args=args)
+    )
+    return stub

@@ -23,11 +23,11 @@ from openpyxl import load_workbook
 
 from agreements import selectors as agreement_selectors
 from agreements import services as agreement_services
-from agreements.models import Approval, Proposal
+from agreements.models import Approval
 from agreements.tests.fixtures import STEERING, computed_run
 from allocation import selectors as allocation_selectors
 from allocation.engine.timebase import phase_over_years
-from allocation.models import Round, RoundStatus, ScenarioRun
+from allocation.models import Round, RoundStatus
 from allocation.tests.factories import RoundFactory, scenario_for
 from monitoring import selectors as monitoring_selectors
 from monitoring.tests.helpers import confirmed
@@ -94,11 +94,9 @@ def _adopted_with_transfer() -> Round:
 
 
 def _delete(round_: Round) -> None:
-    Round.objects.filter(pk=round_.pk).update(agreed_run=None, status=RoundStatus.DRAFT)
-    AgreementDocument.objects.filter(round=round_).delete()
-    Proposal.objects.filter(round=round_).delete()
-    ScenarioRun.objects.filter(scenario__round=round_).delete()
-    Round.objects.filter(pk=round_.pk).delete()
+    from conftest import delete_round_for_cleanup
+
+    delete_round_for_cleanup(round_)
 
 
 @pytest.fixture(scope="module")

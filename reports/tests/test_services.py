@@ -8,13 +8,12 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 
-from allocation.models import Round, RoundStatus
 from municipalities.models import SubRegion
 from reports import services
 from reports.models import AgreementDocument, DocumentStatus
 from reports.tasks import generate_agreement, generate_agreements
 
-from .factories import adopted_round, computed_run, unadopted_round
+from .factories import adopted_round, unadopted_round
 
 
 @pytest.mark.django_db
@@ -40,29 +39,28 @@ def test_scheduling_makes_a_waiting_row_per_subregion_and_one_for_the_mra_and_en
 
 
 @pytest.mark.django_db
-def test_a_corrected_version_resets_the_documents_of_the_old_agreed_run(
+def test_documents_of_another_approved_digest_are_reset_to_the_agreed_one(
     django_capture_on_commit_callbacks,
 ) -> None:
     round_ = adopted_round()
     with django_capture_on_commit_callbacks(execute=False):
         services.agreements_schedule(round_id=round_.pk)
+    # Documents left from another agreement (waiting or failed; a ready one is append-only
+    # on PostgreSQL, and an agreed round's run cannot change there: issue 12).
     AgreementDocument.objects.filter(round=round_).update(
-        status=DocumentStatus.READY,
-        pdf=b"%PDF-old",
-        sha256="a" * 64,
+        status=DocumentStatus.FAILED,
+        error_message="oud",
+        digest="b" * 64,
+        run_digest="c" * 64,
         finished_at="2026-11-01T10:00Z",
     )
-    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.COMPUTING)
-    round_.refresh_from_db()
-    new_run = computed_run(round_, name="Correctie")
-    Round.objects.filter(pk=round_.pk).update(
-        status=RoundStatus.AGREED, agreed_run=new_run, version=2
-    )
     with django_capture_on_commit_callbacks(execute=False):
-        services.agreements_schedule(round_id=round_.pk)
+        sent = services.agreements_schedule(round_id=round_.pk)
     docs = AgreementDocument.objects.filter(round=round_)
+    assert len(sent) == 8
     assert set(docs.values_list("status", flat=True)) == {DocumentStatus.PENDING}
-    assert set(docs.values_list("run_digest", flat=True)) == {new_run.digest}
+    assert set(docs.values_list("run_digest", flat=True)) == {round_.agreed_run.digest}
+    assert "b" * 64 not in set(docs.values_list("digest", flat=True))
     assert not docs.filter(pdf__isnull=False).exists()
 
 
@@ -148,23 +146,6 @@ def test_a_real_worker_makes_and_stores_the_pdfs_and_a_second_delivery_changes_n
 # --- one task per document, stuck documents, making one again (issue 11) --------------------
 
 
-class _Queue:
-    """Stands in for the Celery task: records the document ids sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[int] = []
-
-    def delay(self, document_id: int) -> None:
-        self.sent.append(document_id)
-
-
-@pytest.fixture
-def queue(monkeypatch) -> _Queue:
-    stub = _Queue()
-    monkeypatch.setattr(services, "task_named", lambda name: stub)
-    return stub
-
-
 @pytest.mark.django_db
 def test_scheduling_sends_one_task_per_document_after_commit(
     queue, django_capture_on_commit_callbacks
@@ -236,20 +217,21 @@ def test_documents_stuck_waiting_or_generating_are_sent_again_once(
 
 
 @pytest.mark.django_db
-def test_the_command_and_the_beat_job_resume_stuck_documents(queue, settings) -> None:
+def test_the_command_and_the_beat_job_sweep_stuck_documents(queue, settings) -> None:
     from io import StringIO
 
     from django.core.management import call_command
 
-    from reports.tasks import resume_stuck_agreements
+    from reports.tasks import reap_documents, resume_stuck_agreements
 
     assert any(
-        job["task"] == "reports.resume_stuck_agreements"
+        job["task"] == "reports.reap_documents" and job["schedule"] <= 5 * 60
         for job in settings.CELERY_BEAT_SCHEDULE.values()
     )
     out = StringIO()
     call_command("resume_agreements", stdout=out)
     assert "No agreement is stuck" in out.getvalue()
+    assert reap_documents.apply().get() == ("agreements: 0 scheduled, 0 sent again, 0 failed")
     assert resume_stuck_agreements.apply().get() == 0
 
 
@@ -267,7 +249,7 @@ def test_the_programme_team_makes_a_document_again(
     AgreementDocument.objects.filter(pk=doc.pk).update(
         status=DocumentStatus.FAILED, error_message="kapot", finished_at=timezone.now()
     )
-    for username in ("voorzitter", "beleid.haarlem", "stuurgroep.ijmond"):
+    for username in ("beheer", "beleid.haarlem", "stuurgroep.ijmond"):
         with pytest.raises(PermissionDenied):
             services.agreement_regenerate(document=doc, user=user_named(username))
     with django_capture_on_commit_callbacks(execute=True):

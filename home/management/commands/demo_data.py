@@ -13,6 +13,7 @@ from allocation.models import Round, RunStatus, ScenarioRun
 from allocation.services import demo_round_ensure
 from home.demo import earlier_round_ensure
 from municipalities.services import illustrative_figures_ensure
+from reports import background
 from target_groups.services import illustrative_group_figures_ensure
 
 
@@ -52,6 +53,12 @@ class Command(BaseCommand):
                 "demo_data creates accounts with a known password and refuses to run with "
                 "DEBUG off. Use --force if you really want this (never in production)."
             )
+        # A batch command: the demo's PDFs are made here and now, not by the background
+        # thread `make run` uses for the chair's adoption (two makers would race).
+        with background.in_caller():
+            self._load()
+
+    def _load(self) -> None:
         call_command("loaddata", "reference", verbosity=0)
         figures = illustrative_figures_ensure(year=2024)
         group_figures = illustrative_group_figures_ensure(year=2024)
