@@ -1,7 +1,7 @@
 """Project-wide test setup: reference data, demo accounts per role, service checks.
 
 The reference data (30 municipalities, 7 sub-regions, 7 groups, illustrative figures) and
-the 14 demo accounts are loaded once into the test database. Transactional tests (worker,
+the 18 demo accounts are loaded once into the test database. Transactional tests (worker,
 browser) get them again through `loaded_transactional_db`, because they flush the database.
 """
 
@@ -100,6 +100,31 @@ def user_named(django_user_model: Any) -> Callable[[str], Any]:
     return get
 
 
+def delete_round_for_cleanup(round_: Any) -> None:
+    """Remove a round made outside a test transaction, adopted or not, with what hangs on it.
+
+    On PostgreSQL the freeze triggers refuse exactly this (an adopted round is kept for
+    good), so the clean-up switches triggers off for its own transaction
+    (`session_replication_role = replica`, which needs the superuser the tests run as).
+    The app itself never does this.
+    """
+    from django.db import connection, transaction
+
+    from agreements.models import Proposal
+    from allocation.models import Round, ScenarioRun
+    from reports.models import AgreementDocument
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        AgreementDocument.objects.filter(round=round_).delete()
+        Proposal.objects.filter(round=round_).delete()
+        Round.objects.filter(pk=round_.pk).update(agreed_run=None, status="draft")
+        ScenarioRun.objects.filter(scenario__round=round_).delete()
+        Round.objects.filter(pk=round_.pk).delete()
+
+
 def second_step_device(user: Any) -> Any:
     """The user's confirmed authenticator-app device (TOTP), made on first use."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -171,6 +196,28 @@ def browser_type_launch_args(browser_type_launch_args: dict, chromium_path: str)
     }
 
 
+@pytest.fixture
+def page(page: Any) -> Iterator[Any]:
+    """pytest-playwright's page, failing the test on any Content-Security-Policy violation.
+
+    The browser reports a blocked inline script or style, eval or foreign source as a
+    console error and as a `securitypolicyviolation` event; both are collected.
+    """
+    violations: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", on_console)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    yield page
+    assert not violations, f"CSP violations on {page.url}: {violations}"
+
+
 def _redis_answers(url: str) -> bool:
     import redis
 
@@ -180,48 +227,47 @@ def _redis_answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture
-def celery_worker(tmp_path: Any) -> Iterator[Any]:
-    """A real Celery worker process against Redis and the test database.
+def worker_database_url() -> str:
+    """The test database as a DATABASE_URL for a worker process; PostgreSQL only (SQLite's
+    test database lives in memory or is not shared)."""
+    from django.db import connection
 
-    Tests that use it need `loaded_transactional_db` (or `transactional_db`) so that the
-    worker, another process, sees their committed rows.
-    """
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        skip_or_fail("the worker shares the test database only on PostgreSQL (set DATABASE_URL)")
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_celery_worker(
+    *,
+    redis_url: str,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    program: list[str] | None = None,
+) -> Any:
+    """Start a real Celery worker process (solo pool) against `redis_url` and the test
+    database, and wait until it is ready. `env` adds environment variables (for example
+    short job limits); `program` replaces `python -m celery` (a wrapper that patches
+    something first). The process gets `log_path` as an attribute."""
     import subprocess
     import sys
     import time
 
     from django.conf import settings
-    from django.db import connection
 
-    from mra_housing.celery import app
-
-    if not settings.REDIS_URL:
-        skip_or_fail("REDIS_URL is not set: the real worker test needs Redis")
-    if not _redis_answers(settings.REDIS_URL):
-        skip_or_fail(f"Redis does not answer at {settings.REDIS_URL}")
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        skip_or_fail("the worker shares the test database only on PostgreSQL (set DATABASE_URL)")
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    database_url = (
-        f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    log_path = tmp_path / "worker.log"
-    app.control.purge()
-    env = {
+    full_env = {
         **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
+        "DATABASE_URL": worker_database_url(),
+        "REDIS_URL": redis_url,
         "DB_CONN_MAX_AGE": "0",
         "SECRET_KEY": settings.SECRET_KEY,
+        **(env or {}),
     }
-    with log_path.open("w") as log:
+    with log_path.open("a") as log:
         process = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
-                sys.executable,
-                "-m",
-                "celery",
+                *(program or [sys.executable, "-m", "celery"]),
                 "-A",
                 "mra_housing",
                 "worker",
@@ -231,9 +277,9 @@ def celery_worker(tmp_path: Any) -> Iterator[Any]:
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"test-{os.getpid()}@%h",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],
-            env=env,
+            env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=str(Path(__file__).parent),
@@ -244,15 +290,45 @@ def celery_worker(tmp_path: Any) -> Iterator[Any]:
             process.kill()
             pytest.fail(f"Celery worker did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.2)
-    app.conf.task_always_eager = False
     process.log_path = log_path  # type: ignore[attr-defined]
-    try:
-        yield process
-    finally:
-        app.conf.task_always_eager = True
+    return process
+
+
+def stop_celery_worker(process: Any) -> None:
+    """Stop a worker from `start_celery_worker` (gently, then for good) and show its log."""
+    import subprocess
+
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-        print(f"--- celery worker log ---\n{log_path.read_text()[-4000:]}")
+            process.wait(timeout=10)
+    print(f"--- celery worker log ---\n{process.log_path.read_text()[-4000:]}")
+
+
+@pytest.fixture
+def celery_worker(tmp_path: Any) -> Iterator[Any]:
+    """A real Celery worker process against Redis and the test database.
+
+    Tests that use it need `loaded_transactional_db` (or `transactional_db`) so that the
+    worker, another process, sees their committed rows.
+    """
+    from django.conf import settings
+
+    from mra_housing.celery import app
+
+    if not settings.REDIS_URL:
+        skip_or_fail("REDIS_URL is not set: the real worker test needs Redis")
+    if not _redis_answers(settings.REDIS_URL):
+        skip_or_fail(f"Redis does not answer at {settings.REDIS_URL}")
+    worker_database_url()
+    app.control.purge()
+    process = start_celery_worker(redis_url=settings.REDIS_URL, log_path=tmp_path / "worker.log")
+    app.conf.task_always_eager = False
+    try:
+        yield process
+    finally:
+        app.conf.task_always_eager = True
+        stop_celery_worker(process)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from agreements import services as review_services
 from allocation.models import RoundStatus
@@ -78,10 +79,77 @@ def test_rows_of_a_round_still_in_review_can_change(proposal):
         assert cursor.rowcount == 1
 
 
-def test_the_round_itself_may_still_become_superseded(agreed_round):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE allocation_round SET status = %s WHERE id = %s",
-            [RoundStatus.SUPERSEDED, agreed_round.pk],
-        )
-        assert cursor.rowcount == 1
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("UPDATE allocation_round SET status = 'in_review' WHERE id = %s", "only a correction"),
+        ("UPDATE allocation_round SET status = 'draft' WHERE id = %s", "only a correction"),
+        # Superseded without a correction naming the round: refused as well.
+        ("UPDATE allocation_round SET status = 'superseded' WHERE id = %s", "only a correction"),
+        ("UPDATE allocation_round SET agreed_run_id = NULL WHERE id = %s", "agreed run is fixed"),
+        ("DELETE FROM allocation_round WHERE id = %s", "DELETE refused"),
+        ("UPDATE allocation_roundtransition SET reason = 'x' WHERE round_id = %s", "append-only"),
+        ("DELETE FROM allocation_roundtransition WHERE round_id = %s", "are kept"),
+    ],
+)
+def test_an_adopted_round_keeps_its_status_and_history(agreed_round, sql, message):
+    with transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match=message):
+            cursor.execute(sql, [agreed_round.pk])
+        transaction.set_rollback(True)
+
+
+def test_a_correction_supersedes_the_round_and_then_it_stays_superseded(agreed_round, user_named):
+    new = review_services.round_correct(
+        round_=agreed_round, user=user_named("programma"), reason="Rekenfout in de cijfers"
+    )
+    agreed_round.refresh_from_db()
+    assert agreed_round.status == RoundStatus.SUPERSEDED
+    assert new.status == RoundStatus.DRAFT
+    with transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match="is superseded: status change refused"):
+            cursor.execute(
+                "UPDATE allocation_round SET status = 'agreed' WHERE id = %s", [agreed_round.pk]
+            )
+        transaction.set_rollback(True)
+
+
+def test_status_history_of_an_open_round_is_append_only_too(proposal):
+    if connection.vendor != "postgresql":
+        from conftest import skip_or_fail
+
+        skip_or_fail("the freeze triggers exist on PostgreSQL only (set DATABASE_URL)")
+    with transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match="append-only"):
+            cursor.execute(
+                "UPDATE allocation_roundtransition SET reason = 'x' WHERE round_id = %s",
+                [proposal.round.pk],
+            )
+        transaction.set_rollback(True)
+
+
+def test_a_ready_agreement_document_is_kept_as_made(agreed_round):
+    from reports.models import AgreementDocument, DocumentStatus
+
+    docs = AgreementDocument.objects.filter(round=agreed_round)
+    if not docs.exists():  # the adoption schedules them on commit; make the rows here
+        AgreementDocument.objects.create(round=agreed_round, run_digest="a" * 64)
+    doc = docs.first()
+    # Being made and then ready: allowed while it is not ready yet.
+    docs.filter(pk=doc.pk).update(
+        status=DocumentStatus.READY,
+        pdf=b"%PDF-1.7",
+        sha256="b" * 64,
+        page_count=1,
+        finished_at=timezone.now(),
+    )
+    for sql in (
+        "UPDATE reports_agreementdocument SET pdf = %s WHERE id = %s",
+        "UPDATE reports_agreementdocument SET status = 'pending' WHERE id = %s",
+        "DELETE FROM reports_agreementdocument WHERE id = %s",
+    ):
+        params = [b"%PDF-evil", doc.pk] if "pdf =" in sql else [doc.pk]
+        with transaction.atomic(), connection.cursor() as cursor:
+            with pytest.raises(DatabaseError, match="is ready and kept as made"):
+                cursor.execute(sql, params)
+            transaction.set_rollback(True)

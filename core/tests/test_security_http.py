@@ -214,3 +214,53 @@ def test_wrong_tokens_are_logged_and_then_throttled(token, settings, caplog) -> 
     assert "127.0.0.1" in caplog.records[0].getMessage()
     # The public open data still answers that address without a token.
     assert Client().get("/api/v1/municipalities/").status_code == 200
+
+
+def _csp(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+@pytest.mark.parametrize("url", ["/inloggen/", "/openbaar/", "/"])
+def test_every_page_carries_a_strict_content_security_policy(client_for, url) -> None:
+    response = client_for("programma").get(url)
+    policy = _csp(response)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    joined = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in joined
+    assert "unsafe-eval" not in joined
+
+
+def test_no_template_needs_inline_script_or_style() -> None:
+    """What the CSP would block: inline <script>, <style>, style="" and on...="" handlers.
+
+    JSON data islands (`<script type="application/json">`, as json_script writes them) are
+    data, not script, and allowed. PDF templates are rendered by WeasyPrint, not a browser.
+    """
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+    offenders = []
+    for path in root.glob("**/templates/**/*.html"):
+        if ".venv" in path.parts or "reports" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (
+            inline_script,
+            re.compile(r"<style\b", re.I),
+            re.compile(r"\sstyle=", re.I),
+            re.compile(r"\son[a-z]+=", re.I),
+        ):
+            for match in pattern.finditer(text):
+                offenders.append(f"{path.relative_to(root)}: {match.group(0)[:60]}")
+    assert offenders == []
