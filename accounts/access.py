@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
-from .models import Membership, Role
+from .models import PARTNER_ROLES, Membership, Role
 
 if TYPE_CHECKING:
     from municipalities.models import Municipality, SubRegion
@@ -43,8 +43,10 @@ def has_role(user: Any, *roles: str) -> bool:
 
 
 def can_view_public(user: Any) -> bool:
-    """Reference data and confirmed figures: every signed-in user with a role."""
-    return membership_of(user) is not None
+    """Reference data and confirmed figures: every signed-in user with a role, except a
+    province, which sees only adopted material of its municipalities (issue 15)."""
+    m = membership_of(user)
+    return m is not None and m.role != Role.PROVINCE
 
 
 def can_view_municipality_drafts(user: Any, municipality: Municipality) -> bool:
@@ -112,8 +114,10 @@ def require(allowed: bool) -> None:
 
 
 def can_view_rounds(user: Any) -> bool:
-    """Rounds, scenarios and computation results: every signed-in user with a role."""
-    return membership_of(user) is not None
+    """Rounds, scenarios and computation results: every signed-in user with a role of the
+    municipalities and the region; not the partners (issue 15: default deny)."""
+    m = membership_of(user)
+    return m is not None and m.role not in PARTNER_ROLES
 
 
 # --- Figures entry (issue 4) ------------------------------------------------------------------
@@ -189,15 +193,16 @@ def decision_subregion_id(user: Any) -> int | None:
 
 
 def can_comment_on_round(user: Any) -> bool:
-    """Write in a round's general thread: every role except municipal officers."""
+    """Write in a round's general thread: every role except municipal officers and the
+    partners (who do not see the rounds)."""
     m = membership_of(user)
-    return m is not None and m.role != Role.OFFICER
+    return m is not None and m.role != Role.OFFICER and m.role not in PARTNER_ROLES
 
 
 def can_comment_on_municipality(user: Any, municipality: Municipality) -> bool:
     """Write in a municipality's thread of a round: officers only on their own."""
     m = membership_of(user)
-    if m is None:
+    if m is None or m.role in PARTNER_ROLES:
         return False
     if m.role == Role.OFFICER:
         return m.municipality_id == municipality.pk
@@ -221,8 +226,10 @@ def transfer_municipality_id(user: Any) -> int | None:
 
 
 def can_view_monitoring(user: Any) -> bool:
-    """The monitoring pages: every role, each seeing only its own part (below)."""
-    return membership_of(user) is not None
+    """The monitoring pages: every role of the municipalities and the region, each seeing
+    only its own part (below); a province has its own page (partners)."""
+    m = membership_of(user)
+    return m is not None and m.role not in PARTNER_ROLES
 
 
 def can_view_monitoring_of(user: Any, municipality: Municipality) -> bool:
@@ -274,6 +281,9 @@ def can_download_agreement(user: Any, subregion: SubRegion | None) -> bool:
         return False
     if m.role in REGION_WIDE_READERS:
         return True
+    if m.role in PARTNER_ROLES:
+        # The agreement of a sub-region with a municipality in the partner's working area.
+        return subregion is not None and subregion.pk in partner_subregion_ids(user)
     if subregion is None:
         return m.role == Role.STEERING
     if m.role in (Role.COORDINATOR, Role.STEERING):
@@ -281,6 +291,12 @@ def can_download_agreement(user: Any, subregion: SubRegion | None) -> bool:
     if m.role == Role.OFFICER and m.municipality is not None:
         return bool(m.municipality.subregion_id == subregion.pk)
     return False
+
+
+def can_retry_agreements(user: Any) -> bool:
+    """Make a round's PDF agreements again when they failed or got stuck ("Opnieuw
+    proberen"): the programme team and the chair, who adopted the round."""
+    return has_role(user, Role.PROGRAMME, Role.CHAIR)
 
 
 def can_export_results(user: Any) -> bool:
@@ -314,3 +330,70 @@ def must_use_two_factor(user: Any) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return bool(user.is_staff or user.is_superuser or role_of(user) in TWO_FACTOR_ROLES)
+
+
+# --- Partners (issue 15) ------------------------------------------------------------------------
+# A corporation, care provider or province sees and enters only its organisation's working
+# area. The organisation is reached through the membership relation (partners sits above
+# accounts), and its area is read once per request and cached on the membership.
+
+
+def partner_municipality_ids(user: Any) -> frozenset[int]:
+    """The municipalities of the working area of the user's partner organisation; empty for
+    every other role."""
+    m = membership_of(user)
+    if m is None or m.role not in PARTNER_ROLES or m.organisation_id is None:
+        return frozenset()
+    cached: frozenset[int] | None = getattr(m, "_mra_area", None)
+    if cached is None:
+        organisation: Any = m.organisation
+        cached = frozenset() if not organisation.active else organisation.area_municipality_ids()
+        m._mra_area = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def partner_subregion_ids(user: Any) -> frozenset[int]:
+    """The sub-regions with at least one municipality of the partner's working area."""
+    ids = partner_municipality_ids(user)
+    if not ids:
+        return frozenset()
+    municipalities: Any = Membership._meta.get_field("municipality").related_model._default_manager
+    return frozenset(municipalities.filter(pk__in=ids).values_list("subregion_id", flat=True))
+
+
+def is_in_partner_area(user: Any, municipality: Municipality) -> bool:
+    return municipality.pk in partner_municipality_ids(user)
+
+
+def can_view_province_page(user: Any) -> bool:
+    """The supervision page of the status-holder task: a province (its municipalities,
+    adopted rounds only), and the programme team and chair (every province)."""
+    return has_role(user, Role.PROVINCE, Role.PROGRAMME, Role.CHAIR)
+
+
+def province_of(user: Any) -> str | None:
+    """The province code (NH, FL) a province user supervises, or None."""
+    m = membership_of(user)
+    if m is None or m.role != Role.PROVINCE or m.organisation_id is None:
+        return None
+    organisation: Any = m.organisation
+    return str(organisation.province) if organisation.active else None
+
+
+def can_enter_partner_figures(user: Any, municipality: Municipality) -> bool:
+    """Enter and submit a corporation's figures (social rental stock, yearly mutations)
+    for a municipality of its working area."""
+    return has_role(user, Role.CORPORATION) and is_in_partner_area(user, municipality)
+
+
+def can_manage_partners(user: Any) -> bool:
+    """Partner organisations, their working areas and people: the programme team."""
+    return has_role(user, Role.PROGRAMME)
+
+
+def can_cosign_agreement(user: Any, subregion: SubRegion) -> bool:
+    """Co-sign the adopted agreement of a sub-region of the working area: a corporation or a
+    care provider (a province observes, it does not sign)."""
+    return has_role(user, Role.CORPORATION, Role.CARE_PROVIDER) and (
+        subregion.pk in partner_subregion_ids(user)
+    )

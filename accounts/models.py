@@ -12,6 +12,14 @@ class Role(models.TextChoices):
     CHAIR = "chair", _("chair of the steering group")
     PROGRAMME = "programme", _("programme team")
     ADMIN = "admin", _("system administrator")
+    # Partners (issue 15): people of a partner organisation, scoped by its working area.
+    CORPORATION = "corporation", _("housing corporation")
+    CARE_PROVIDER = "care_provider", _("care provider")
+    PROVINCE = "province", _("province")
+
+
+PARTNER_ROLES = (Role.CORPORATION, Role.CARE_PROVIDER, Role.PROVINCE)
+"""Roles of people of a partner organisation: their scope is the organisation's working area."""
 
 
 class Membership(models.Model):
@@ -21,7 +29,7 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="membership",
     )
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     municipality = models.ForeignKey(
         "municipalities.Municipality",
         verbose_name=_("municipality"),
@@ -33,6 +41,15 @@ class Membership(models.Model):
     subregion = models.ForeignKey(
         "municipalities.SubRegion",
         verbose_name=_("sub-region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    # A lazy reference, not an import: partners sits above accounts in the layers.
+    organisation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        verbose_name=_("partner organisation"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -61,6 +78,23 @@ class Membership(models.Model):
                 | models.Q(subregion__isnull=True, municipality__isnull=True),
                 name="membership_regional_role_has_no_scope",
             ),
+            # People of a partner belong to exactly one organisation, whose working area is
+            # their scope; nobody else belongs to an organisation.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        role__in=["corporation", "care_provider", "province"],
+                        organisation__isnull=False,
+                        municipality__isnull=True,
+                        subregion__isnull=True,
+                    )
+                    | (
+                        ~models.Q(role__in=["corporation", "care_provider", "province"])
+                        & models.Q(organisation__isnull=True)
+                    )
+                ),
+                name="membership_partner_role_has_organisation",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in Role]),
                 name="membership_role_valid",
@@ -68,5 +102,5 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.municipality or self.subregion
+        scope = self.municipality or self.subregion or self.organisation
         return f"{self.user} ({self.get_role_display()}{', ' + str(scope) if scope else ''})"

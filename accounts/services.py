@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -28,6 +31,39 @@ class DemoAccount:
     role: str
     municipality_code: str | None = None
     subregion_slug: str | None = None
+    organisation_slug: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    """A partner organisation of the demo (issue 15), clearly marked as demo."""
+
+    slug: str
+    name: str
+    kind: str  # partners.OrganisationKind value
+    municipality_codes: tuple[str, ...] = ()
+    subregion_slug: str | None = None
+    province: str = ""
+
+
+DEMO_ORGANISATIONS: list[DemoOrganisation] = [
+    DemoOrganisation(
+        "woonstichting-kennemerland",
+        "Woonstichting Kennemerland (demo)",
+        "corporatie",
+        municipality_codes=("GM0392", "GM0473"),  # Haarlem and Zandvoort
+    ),
+    DemoOrganisation(
+        "zorg-zuid-kennemerland",
+        "Zorggroep Zuid-Kennemerland (demo)",
+        "zorgaanbieder",
+        subregion_slug="zuid-kennemerland",
+    ),
+    DemoOrganisation(
+        "provincie-noord-holland", "Provincie Noord-Holland", "provincie", province="NH"
+    ),
+    DemoOrganisation("provincie-flevoland", "Provincie Flevoland", "provincie", province="FL"),
+]
 
 
 SUBREGION_SLUGS = [
@@ -57,6 +93,31 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("voorzitter", "Voorzitter stuurgroep (Almere)", Role.CHAIR),
     DemoAccount("programma", "Programmateam MRA", Role.PROGRAMME),
     DemoAccount("beheer", "Functioneel beheer", Role.ADMIN),
+    # Partners (issue 15).
+    DemoAccount(
+        "corporatie.kennemerland",
+        "Ingrid Visser (Woonstichting Kennemerland)",
+        Role.CORPORATION,
+        organisation_slug="woonstichting-kennemerland",
+    ),
+    DemoAccount(
+        "zorg.zuid-kennemerland",
+        "Ahmed Yilmaz (Zorggroep Zuid-Kennemerland)",
+        Role.CARE_PROVIDER,
+        organisation_slug="zorg-zuid-kennemerland",
+    ),
+    DemoAccount(
+        "provincie.noord-holland",
+        "Provincie Noord-Holland (toezicht)",
+        Role.PROVINCE,
+        organisation_slug="provincie-noord-holland",
+    ),
+    DemoAccount(
+        "provincie.flevoland",
+        "Provincie Flevoland (toezicht)",
+        Role.PROVINCE,
+        organisation_slug="provincie-flevoland",
+    ),
 ]
 
 # The programme team maintains reference data (target groups, indicators) in the admin.
@@ -78,16 +139,26 @@ def membership_assign(
     role: str,
     municipality: Municipality | None = None,
     subregion: SubRegion | None = None,
+    organisation: Any = None,
 ) -> Membership:
-    """Give a user their (single) role; replaces an earlier one."""
+    """Give a user their (single) role; replaces an earlier one. People of a partner
+    organisation (issue 15) get the role that fits its kind."""
+    if organisation is not None and PARTNER_ROLE_OF_KIND.get(organisation.kind) != role:
+        raise ValidationError({"role": gettext("The role does not fit the kind of organisation.")})
     with transaction.atomic():
-        membership, _ = Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             user=user,
-            defaults={"role": role, "municipality": municipality, "subregion": subregion},
+            defaults={
+                "role": role,
+                "municipality": municipality,
+                "subregion": subregion,
+                "organisation": organisation,
+            },
         )
         membership.role = role
         membership.municipality = municipality
         membership.subregion = subregion
+        membership.organisation = organisation
         membership.full_clean()
         membership.save()
     return membership
@@ -100,7 +171,12 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
     municipalities: Any = Membership._meta.get_field("municipality").related_model._default_manager
     subregions: Any = Membership._meta.get_field("subregion").related_model._default_manager
     users = []
+    # One hash for all demo accounts: PBKDF2 costs about a quarter of a second per call, and
+    # `make run` refreshes the accounts every time it starts. They share a known password
+    # anyway, so a shared salt gives nothing away.
+    encoded = make_password(password)
     with transaction.atomic():
+        organisations = demo_organisations_ensure()
         for account in DEMO_ACCOUNTS:
             user, _ = user_model.objects.get_or_create(username=account.username)
             first, _, last = account.full_name.partition(" ")
@@ -109,7 +185,7 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
             user.is_active = True
             user.is_staff = account.role in (Role.ADMIN, Role.PROGRAMME)
             user.is_superuser = account.role == Role.ADMIN
-            user.set_password(password)
+            user.password = encoded
             user.save()
             if account.role == Role.PROGRAMME:
                 user.user_permissions.set(
@@ -129,9 +205,50 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
                 subregion=(
                     subregions.get(slug=account.subregion_slug) if account.subregion_slug else None
                 ),
+                organisation=(
+                    organisations[account.organisation_slug] if account.organisation_slug else None
+                ),
             )
             users.append(user)
     return users
+
+
+PARTNER_ROLE_OF_KIND = {
+    "corporatie": Role.CORPORATION,
+    "zorgaanbieder": Role.CARE_PROVIDER,
+    "provincie": Role.PROVINCE,
+}
+
+
+def demo_organisations_ensure() -> dict[str, Any]:
+    """The demo's partner organisations with their working areas, per slug (made once).
+    Through the membership relation, so accounts needs no import of partners above it."""
+    organisation_model: Any = Membership._meta.get_field("organisation").related_model
+    municipality_model: Any = Membership._meta.get_field("municipality").related_model
+    subregion_model: Any = Membership._meta.get_field("subregion").related_model
+    out: dict[str, Any] = {}
+    with transaction.atomic():
+        for demo in DEMO_ORGANISATIONS:
+            organisation = organisation_model._default_manager.filter(slug=demo.slug).first()
+            if organisation is None:
+                organisation = organisation_model(
+                    slug=demo.slug,
+                    name=demo.name,
+                    kind=demo.kind,
+                    province=demo.province,
+                    subregion=(
+                        subregion_model._default_manager.get(slug=demo.subregion_slug)
+                        if demo.subregion_slug
+                        else None
+                    ),
+                )
+                organisation.full_clean()
+                organisation.save()
+                organisation.municipalities.set(
+                    municipality_model._default_manager.filter(cbs_code__in=demo.municipality_codes)
+                )
+            out[demo.slug] = organisation
+    return out
 
 
 # --- Two-step sign-in (issue 12) ----------------------------------------------------------------

@@ -462,3 +462,50 @@ def reminders_send(
         log.full_clean()
         log.save()
     return log
+
+
+# --- Figures of a housing corporation (issue 15) ------------------------------------------------
+
+PARTNER_INDICATORS = ("social_rental", "mutations")
+"""What a corporation enters per municipality of its working area: its social rental stock
+and its yearly mutations (lettings of vacated dwellings)."""
+
+
+def partner_figures_submit(
+    *,
+    municipality: Municipality,
+    year: int,
+    request: ChangeRequest,
+    user: Any,
+) -> Evaluation:
+    """A corporation enters and submits, for one municipality of its working area, the
+    figures of PARTNER_INDICATORS: saved through the same rules as an officer's form (all or
+    nothing, FiguresRejected on an error or an unexplained warning), then submitted at once,
+    these figures only. The municipality's officer confirms them (`figures_confirm`: four
+    eyes across organisations, as the corporation's person entered and submitted them).
+    Who and when stay in the figures' history; the source is the corporation's."""
+    if not access.can_enter_partner_figures(user, municipality):
+        raise PermissionDenied
+    codes = {i.code for i in request.indicators}
+    if request.groups or not codes or not codes <= set(PARTNER_INDICATORS):
+        raise WorkflowError(_("A corporation enters only its social rental stock and mutations."))
+    with transaction.atomic():
+        ev = figures_save_draft(
+            municipality=municipality, year=year, request=request, user=user, origin="partner"
+        )
+        drafts = MunicipalFigure.objects.select_for_update().filter(
+            municipality=municipality,
+            year=year,
+            indicator__code__in=codes,
+            status=FigureStatus.DRAFT,
+            updated_by=user,
+        )
+        for figure in drafts:
+            figure.status = FigureStatus.SUBMITTED
+            figure.submitted_by = user
+            figure.version += 1
+            figure.full_clean(exclude=_RELATIONS)
+            _history(figure, user=user, reason=_reason("submit", "partner"))
+            figure.save()
+    _review_recheck(year)
+    return ev

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from partners import selectors as partner_selectors
+
 from . import kit, selectors
 
 
@@ -34,7 +36,15 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "public/round_detail.html",
-        {"agreement": agreement, "round": agreement.round, "years": agreement.years},
+        {
+            "agreement": agreement,
+            "round": agreement.round,
+            "years": agreement.years,
+            # Partners who co-signed in the app, bound to the approved digest (issue 15).
+            "acknowledgements": partner_selectors.acknowledgements_of_digest(
+                agreement.round, agreement.digest
+            ),
+        },
     )
 
 

@@ -31,7 +31,7 @@ def test_runs_twice_without_duplicating_anything(settings) -> None:
     figures = MunicipalFigure.objects.count()
     call_command("demo_data")
     assert MunicipalFigure.objects.count() == figures
-    assert Membership.objects.count() == len(DEMO_ACCOUNTS) == 14
+    assert Membership.objects.count() == len(DEMO_ACCOUNTS) == 18
 
 
 def test_forced_run_creates_every_demo_account_with_the_demo_password(settings) -> None:
