@@ -9,7 +9,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test bench lint format messages clean
+.PHONY: setup run test bench lint format messages clean screens load
 
 $(BIN)/uv:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,9 @@ $(VENV)/.installed: pyproject.toml uv.lock $(BIN)/uv
 setup: $(VENV)/.installed
 
 run: setup
-	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py demo_data
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# Bytecode caches on, even where the shell turns them off: without them every start
+	@# compiles Django and the app again (seconds), and a second `make run` would pay that.
+	PYTHONDONTWRITEBYTECODE= DEBUG=true $(BIN)/python manage.py serve_demo 127.0.0.1:$(PORT)
 
 # SECRET_KEY only for the test run; tests never serve real users.
 test: setup
@@ -34,12 +34,21 @@ test: setup
 bench: setup
 	SECRET_KEY=bench-only-not-a-secret $(BIN)/python bench/run.py $(BENCH)
 
+# Bounded load run (issue 14): gunicorn as in compose + PostgreSQL + the local Redis on
+# loopback, 50 users for 60 s; LOAD_ARGS="--users 10 --seconds 20" to change. docs/performance.md.
+load: setup
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
 lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	SECRET_KEY=lint $(BIN)/lint-imports
 	$(BIN)/djlint --lint --extension html .
-	SECRET_KEY=lint $(BIN)/mypy accounts core municipalities target_groups figures allocation agreements reports dashboards monitoring public home mra_housing
+	SECRET_KEY=lint $(BIN)/mypy accounts core municipalities target_groups figures allocation agreements reports dashboards monitoring public home partners mra_housing
+
+# Screenshots of the main pages per role into docs/screens/ (own demo database, loopback).
+screens: setup
+	$(BIN)/python tools/screens.py
 
 format: setup
 	$(BIN)/ruff format .

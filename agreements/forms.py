@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allocation.models import ScenarioRun
 from municipalities.models import Municipality
 from target_groups.models import TargetGroup
 
-from .models import Decision
+from .models import COMMENT_MAX_LENGTH, Decision
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
 
@@ -37,7 +38,8 @@ class ProposeForm(forms.Form):
         self.fields["run"].choices = [  # type: ignore[attr-defined]
             (
                 r.pk,
-                f"{r.scenario.name} · {r.finished_at:%d-%m-%Y %H:%M}"
+                # Stored in UTC: shown in Europe/Amsterdam, as every other time on the page.
+                f"{r.scenario.name} · {timezone.localtime(r.finished_at):%d-%m-%Y %H:%M}"
                 if r.finished_at
                 else r.scenario.name,
             )
@@ -58,7 +60,18 @@ class DecisionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Your message"), widget=TEXTAREA, max_length=5000)
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=TEXTAREA,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text=_("At most 5,000 characters."),
+        error_messages={
+            "max_length": _(
+                "Your message is too long: at most 5,000 characters. Shorten it or split it "
+                "over two messages."
+            )
+        },
+    )
 
 
 class CorrectionForm(forms.Form):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allocation.models import Round, RoundStatus, ScenarioRun
@@ -185,6 +186,10 @@ class Approval(models.Model):
         return f"{self.subregion} {self.decision} {self.digest[:12]}"
 
 
+COMMENT_MAX_LENGTH = 5000
+"""The longest message in a thread (characters); the form and `comment_add` refuse longer."""
+
+
 class Comment(models.Model):
     """A message in the round's thread, or in the thread of one municipality in it."""
 
@@ -221,7 +226,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} · {self.author_id} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.round} · {self.author_id} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class TransferStatus(models.TextChoices):

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,11 +24,13 @@ from accounts import access
 from accounts.models import Role
 from allocation import services
 from allocation.models import Round, RoundStatus, RunStatus, Scenario, ScenarioRun
+from core.links import absolute_url
 from municipalities.models import Municipality, SubRegion
 from target_groups.models import TargetGroup
 
 from . import selectors as rs
 from .models import (
+    COMMENT_MAX_LENGTH,
     AgreementPartner,
     Approval,
     ApprovalState,
@@ -118,6 +121,18 @@ def _mail_after_commit(*, subject: str, body: str, to: list[str]) -> None:
     transaction.on_commit(send)
 
 
+def _review_link(round_: Round, anchor: str = "") -> str:
+    path = reverse("agreements:round_review", kwargs={"pk": round_.pk})
+    return absolute_url(path + (f"#{anchor}" if anchor else ""))
+
+
+def _links(*lines: tuple[str, str]) -> str:
+    """Lines "What: link" for the end of an e-mail, and the home page's to-do list."""
+    rows = [f"{label}: {url}" for label, url in lines]
+    rows.append(_("Everything waiting for you: %(url)s") % {"url": absolute_url(reverse("home"))})
+    return "\n\n" + "\n".join(rows) + "\n"
+
+
 def _notify_status(round_: Round, *, to_status: str, reason: str) -> None:
     roles = [Role.STEERING, Role.COORDINATOR, Role.CHAIR, Role.PROGRAMME]
     if to_status in (S.COLLECTING, S.AGREED):
@@ -132,6 +147,10 @@ def _notify_status(round_: Round, *, to_status: str, reason: str) -> None:
         if reason:
             body += "\n\n" + _("Reason: %(reason)s") % {"reason": reason}
         body += "\n\n" + _("See the review page in MRA Fair Share for the details.") + "\n"
+        links = [(_("The review page"), _review_link(round_))]
+        if to_status == S.COLLECTING:
+            links.append((_("Enter your figures"), absolute_url(reverse("figures:home"))))
+        body += _links(*links)
     _mail_after_commit(subject=subject, body=body, to=_emails(_users_with_roles(*roles)))
 
 
@@ -147,7 +166,7 @@ def _notify_voided(round_: Round, approvals: list[Approval], reason: str) -> Non
             % {"round": round_.name, "reason": reason}
             + "\n\n"
             + _("When the new proposal is ready, please look at it and decide again.")
-            + "\n"
+            + _links((_("Your decision"), _review_link(round_, "h-my-decision")))
         )
     _mail_after_commit(subject=subject, body=body, to=_emails(users))
 
@@ -301,14 +320,16 @@ def proposal_create(*, round_: Round, run: ScenarioRun, user: Any) -> Proposal:
         proposal.save()
         with translation.override("nl"):
             subject = _("%(round)s: a proposal to review") % {"round": round_.name}
-            body = (
-                _(
-                    "The programme team proposes the computation of scenario %(scenario)s "
-                    "for the round %(round)s. Please approve it or object, with a reason, "
-                    "for your sub-region."
-                )
-                % {"scenario": run.scenario.name, "round": round_.name}
-                + "\n"
+            body = _(
+                "The programme team proposes the computation of scenario %(scenario)s "
+                "for the round %(round)s. Please approve it or object, with a reason, "
+                "for your sub-region."
+            ) % {"scenario": run.scenario.name, "round": round_.name} + _links(
+                (
+                    _("The numbers of your sub-region"),
+                    absolute_url(reverse("agreements:summary_default", kwargs={"pk": round_.pk})),
+                ),
+                (_("Your decision"), _review_link(round_, "h-my-decision")),
             )
         _mail_after_commit(
             subject=subject, body=body, to=_emails(_users_with_roles(Role.STEERING, Role.CHAIR))
@@ -548,6 +569,15 @@ def comment_add(
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write a message first.")})
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": _(
+                    "Your message is too long: at most 5,000 characters. Shorten it or split "
+                    "it over two messages."
+                )
+            }
+        )
     membership = access.membership_of(user)
     with transaction.atomic():
         round_ = _lock_round(round_)
@@ -737,19 +767,28 @@ def deadline_reminders_send(*, today: date, days_before: int = DEADLINE_REMINDER
                     "round": round_.name,
                     "deadline": deadline.strftime("%d-%m-%Y"),
                 }
-                body = (
-                    _(
-                        "Not all figures of %(municipality)s for %(year)s are entered and "
-                        "confirmed yet. The deadline of the round %(round)s is %(deadline)s. "
-                        "Please enter the missing figures and ask a colleague to confirm them."
+                body = _(
+                    "Not all figures of %(municipality)s for %(year)s are entered and "
+                    "confirmed yet. The deadline of the round %(round)s is %(deadline)s. "
+                    "Please enter the missing figures and ask a colleague to confirm them."
+                ) % {
+                    "municipality": row.municipality.name,
+                    "year": round_.reference_year,
+                    "round": round_.name,
+                    "deadline": deadline.strftime("%d-%m-%Y"),
+                } + _links(
+                    (
+                        _("Enter, submit or confirm the figures"),
+                        absolute_url(
+                            reverse(
+                                "figures:year",
+                                kwargs={
+                                    "code": row.municipality.cbs_code,
+                                    "year": round_.reference_year,
+                                },
+                            )
+                        ),
                     )
-                    % {
-                        "municipality": row.municipality.name,
-                        "year": round_.reference_year,
-                        "round": round_.name,
-                        "deadline": deadline.strftime("%d-%m-%Y"),
-                    }
-                    + "\n"
                 )
                 messages.append(EmailMessage(subject=subject, body=body, to=to))
         if messages:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, summary, views
 
 app_name = "agreements"
 
@@ -11,6 +11,8 @@ urlpatterns = [
         views.municipality_thread,
         name="municipality_thread",
     ),
+    path("rondes/<int:pk>/samenvatting/", summary.summary_default, name="summary_default"),
+    path("rondes/<int:pk>/samenvatting/<slug:slug>/", summary.summary, name="summary"),
     path("rondes/<int:pk>/geschiedenis/", views.round_history, name="round_history"),
     path("rondes/<int:pk>/afspraken/teksten/", views.standing_texts, name="standing_texts"),
     path("api/v1/rounds/<int:pk>/agreement/", api.AgreementApi.as_view(), name="api-agreement"),

@@ -256,7 +256,14 @@ def _adopt(request: HttpRequest, round_: Round) -> HttpResponse:
         review_services.round_adopt(round_=round_, user=request.user)
     except ValidationError as exc:
         return _refused(request, round_, exc)
-    return _done(request, round_, _("The round is adopted. The agreement is now fixed."))
+    return _done(
+        request,
+        round_,
+        _(
+            "The round is adopted. The agreement is now fixed. The PDF agreements are being "
+            "made in the background; their status is shown on this page."
+        ),
+    )
 
 
 def _correct(request: HttpRequest, round_: Round) -> HttpResponse:

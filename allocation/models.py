@@ -572,7 +572,7 @@ class ScenarioRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scenario} · {self.queued_at:%Y-%m-%d %H:%M}"
+        return f"{self.scenario} · {timezone.localtime(self.queued_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("allocation:run_detail", kwargs={"pk": self.pk})

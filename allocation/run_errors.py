@@ -110,6 +110,13 @@ def engine_error_message(
             "break ties by the fixed rule, so the steering group decides. Switch off "
             "'refuse exact ties' to use the rule."
         ) % {"names": _names(scenario, tuple(tied))}
+    elif isinstance(error, InvalidInput) and error.code == "total_zero":
+        field = _("regional task")
+        explanation = _(
+            "the regional task is 0, so there is nothing to distribute. Enter or confirm the "
+            "demand figures of this group, enter a task above 0, or leave the group out of "
+            "the scenario."
+        )
     elif isinstance(error, InvalidInput) and "regional total of 0" in error.message:
         field = field_label(error.field, scenario, indicator_names)
         explanation = _(
@@ -142,3 +149,19 @@ def unexpected_error_message(*, group_name: str | None) -> str:
         "The computation stopped because of an unexpected error. Try again; if it happens "
         "again, tell the system administrator."
     )
+
+
+def time_limit_message(*, group_name: str | None) -> str:
+    """The computation ran into its time limit (JOB_TIME_LIMIT) and was stopped."""
+    from django.conf import settings
+
+    minutes = max(1, round(int(settings.JOB_TIME_LIMIT) / 60))
+    if group_name:
+        return _(
+            "Target group %(group)s: the computation took longer than %(minutes)d minutes and "
+            "was stopped. Try again later; if it happens again, tell the system administrator."
+        ) % {"group": group_name, "minutes": minutes}
+    return _(
+        "The computation took longer than %(minutes)d minutes and was stopped. Try again "
+        "later; if it happens again, tell the system administrator."
+    ) % {"minutes": minutes}

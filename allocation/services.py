@@ -12,9 +12,8 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,12 +23,12 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from allocation.engine import EngineError, halfyears_in_period
-from core.jobs import task_named
+from allocation.engine import halfyears_in_period
+from core import jobs
 from municipalities.models import Indicator, SubRegion
 from target_groups.models import AllocationMode, TargetGroup
 
-from . import compute, run_errors, selectors
+from . import compute, reaper, run_errors, selectors
 from .digest import run_digest
 from .models import (
     EDITABLE_ROUND_STATUSES,
@@ -51,7 +50,6 @@ from .signals import scenario_changed
 logger = logging.getLogger(__name__)
 
 # A run still "running" this long after it started lost its worker; it may be claimed again.
-RUN_STALE_AFTER = timedelta(minutes=10)
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 DEFAULT_NATIONAL_POPULATION = 17_942_942  # CBS, 1 January 2024 (DOMAIN.md 2)
 
@@ -326,6 +324,16 @@ def _validate_group(
         errors[f"{key}.entered_total"] = _("Enter the regional task for this group.")
     if setting.entered_total is not None and setting.entered_total < 0:
         errors[f"{key}.entered_total"] = _("The task cannot be below 0.")
+    elif (
+        spread
+        and setting.included
+        and setting.task_source == TaskSource.ENTERED
+        and setting.entered_total == 0
+    ):
+        errors[f"{key}.entered_total"] = _(
+            "A regional task of 0 leaves nothing to distribute. Enter a number above 0, or "
+            "leave the group out of this scenario."
+        )
     if setting.effort_indicator is not None and setting.effort_indicator not in indicator_codes:
         errors[f"{key}.effort_indicator"] = _("Unknown indicator: %(code)s.") % {
             "code": setting.effort_indicator
@@ -719,6 +727,55 @@ def scenario_update(
     return scenario
 
 
+def scenario_settings_check(*, settings: Sequence[GroupSettingInput]) -> dict[str, str]:
+    """The errors that saving these group settings would give (Dutch, keyed
+    ``"<group>.<field>"``), without writing anything; empty when they are valid. The what-if
+    preview (allocation.preview) checks its input with this before it computes."""
+    errors: dict[str, str] = {}
+    indicator_codes = set(Indicator.objects.values_list("code", flat=True))
+    for setting in settings:
+        _validate_group(setting, indicator_codes, errors)
+    return errors
+
+
+@dataclass(frozen=True)
+class WhatIfSaved:
+    scenario: Scenario
+    run: ScenarioRun | None
+    refused: list[str]
+    """Why the computation did not start (Dutch); the scenario is saved all the same."""
+
+
+def scenario_whatif_save(
+    *,
+    round_: Round,
+    name: str,
+    description: str,
+    settings: Sequence[GroupSettingInput],
+    options: ScenarioOptions,
+    user: Any,
+) -> WhatIfSaved:
+    """Save a what-if as a new scenario of the round, then queue its computation.
+
+    A refused scenario raises ValidationError (Dutch) and stores nothing. The computation is
+    queued afterwards, in its own transaction (`run_enqueue` learns only after its commit
+    whether the job queue took it); when that is refused the scenario stays, with the reason.
+    """
+    scenario = scenario_create(
+        round_=round_,
+        name=name,
+        description=description,
+        settings=settings,
+        options=options,
+        user=user,
+    )
+    try:
+        run = run_enqueue(scenario=scenario, user=user)
+    except ValidationError as exc:
+        return WhatIfSaved(scenario=scenario, run=None, refused=list(exc.messages))
+    return WhatIfSaved(scenario=scenario, run=run, refused=[])
+
+
 def _review_recheck(round_: Round) -> None:
     """Settings changed: the agreements app voids approvals whose inputs differ now."""
     scenario_changed.send(sender=Round, round_=round_)
@@ -728,37 +785,71 @@ def _review_recheck(round_: Round) -> None:
 
 
 def run_enqueue(*, scenario: Scenario, user: Any) -> ScenarioRun:
-    """Queue a computation; the task is sent once the transaction has committed."""
+    """Queue a computation; the task is sent once the transaction has committed.
+
+    A queued or running computation of the scenario refuses a new one, unless it is stuck
+    (``reaper.is_stuck``): then it ends failed and the new one starts. When the task cannot
+    be sent (broker, result store, network or Celery: any error), the new run is removed
+    again and a ValidationError with a plain Dutch message is raised, so nothing stays
+    queued and a later attempt works. Called inside an outer transaction (tests), the task
+    is sent when that one commits, and a failure there is only logged.
+    """
+    now = timezone.now()
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().select_related("round").get(pk=scenario.pk)
         _check_round_editable(scenario.round)
-        if ScenarioRun.objects.filter(
+        active = ScenarioRun.objects.filter(
             scenario=scenario, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
-        ).exists():
-            raise ValidationError(_("A computation of this scenario is already queued or running."))
+        ).only("pk", "status", "queued_at", "started_at")
+        for other in active:
+            if not reaper.is_stuck(other, now):
+                raise ValidationError(
+                    _("A computation of this scenario is already queued or running.")
+                )
         if not ScenarioGroupSetting.objects.filter(scenario=scenario, included=True).exists():
             raise ValidationError(_("Choose at least one target group to compute."))
+        if active:
+            message = reaper.stuck_message()
+            for other in active:
+                reaper.run_end_stuck(run_id=other.pk, message=message, now=now)
         run = ScenarioRun(scenario=scenario, created_by=user, celery_task_id=str(uuid.uuid4()))
         run.full_clean()
         run.save()
         run_id, task_id = run.pk, run.celery_task_id
-        transaction.on_commit(lambda: _send_run(run_id=run_id, task_id=task_id))
+        refused: list[str] = []
+        transaction.on_commit(lambda: refused.extend(_send_run(run_id=run_id, task_id=task_id)))
+    if refused:
+        raise ValidationError(refused)
     return run
 
 
-def _send_run(*, run_id: int, task_id: str) -> None:
-    from kombu.exceptions import OperationalError as BrokerError
+def run_retry(*, run: ScenarioRun, user: Any) -> ScenarioRun:
+    """Try a failed or stuck computation again: a new run of the same scenario.
 
+    Refused (ValidationError) for a run that succeeded or is still under way; otherwise as
+    ``run_enqueue`` (which ends the stuck run first)."""
+    run = ScenarioRun.objects.select_related("scenario").get(pk=run.pk)
+    if run.status != RunStatus.FAILED and not reaper.is_stuck(run):
+        raise ValidationError(_("Only a computation that failed or got stuck can be tried again."))
+    return run_enqueue(scenario=run.scenario, user=user)
+
+
+def _send_run(*, run_id: int, task_id: str) -> list[str]:
+    """Send the run's task; on any failure remove the still-queued run and return why."""
     try:
-        task_named("allocation.compute_run").apply_async(args=(run_id,), task_id=task_id)
-    except BrokerError:
-        logger.exception("could not send computation %s to the queue", run_id)
-        with translation.override("nl"):
-            message = _(
+        jobs.publish("allocation.compute_run", args=(run_id,), task_id=task_id)
+    except jobs.JobNotSent:
+        removed, _detail = ScenarioRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).delete()
+        if not removed:
+            return []  # a worker got the message after all and claimed the run
+        logger.warning("computation %s could not be sent to the queue; removed again", run_id)
+        return [
+            _(
                 "The computation could not be started: the job queue does not answer. "
                 "Try again later."
             )
-        _run_fail(run_id=run_id, message=message, from_status=RunStatus.QUEUED, started=None)
+        ]
+    return []
 
 
 def _run_fail(*, run_id: int, message: str, from_status: str, started: Any) -> None:
@@ -791,10 +882,12 @@ def run_execute(*, run_id: int) -> ScenarioRun | None:
     settings, results and digest are stored together at the end. An engine error or any
     other failure leaves the run failed with a plain Dutch message and no results. A lost
     database connection puts the run back in the queue and re-raises, so the task retries.
+    A run still "running" after the stuck limit lost its worker (the hard time limit is
+    shorter), so a new delivery claims it again; at the soft time limit the run ends failed.
     """
     started = timezone.now()
     claimable = Q(status=RunStatus.QUEUED) | Q(
-        status=RunStatus.RUNNING, started_at__lt=started - RUN_STALE_AFTER
+        status=RunStatus.RUNNING, started_at__lt=started - jobs.stuck_after()
     )
     claimed = ScenarioRun.objects.filter(claimable, pk=run_id).update(
         status=RunStatus.RUNNING, started_at=started, progress=0
@@ -811,37 +904,30 @@ def run_execute(*, run_id: int) -> ScenarioRun | None:
                 prepared.settings["scenario"], prepared.settings
             )
             indicator_names = {i.code: i.name_nl for i in Indicator.objects.all()}
-            results: dict[str, Any] = {}
-            engine_results = {}
-            count = len(prepared.groups)
-            for index, group in enumerate(prepared.groups):
+
+            def group_started(group: compute.GroupJob) -> None:
+                nonlocal group_name
                 group_name = group.name
-                try:
-                    stored, result = compute.compute_group(
-                        group.scenario,
-                        group_code=group.code,
-                        household_size=Fraction(group.household_size),
-                        options=options,
-                    )
-                except EngineError as exc:
-                    raise _GroupFailed(
-                        run_errors.engine_error_message(
-                            exc,
-                            group_name=group.name,
-                            scenario=group.scenario,
-                            indicator_names=indicator_names,
-                        )
-                    ) from exc
-                results[group.code] = stored
-                engine_results[group.code] = (result, Fraction(group.household_size))
-                _run_progress(
-                    run_id=run_id, started=started, progress=(95 * (index + 1)) // (count + 1)
+
+            try:
+                all_results = compute.compute_groups(
+                    prepared.groups,
+                    options,
+                    on_group_start=group_started,
+                    on_group_done=lambda index, count: _run_progress(
+                        run_id=run_id, started=started, progress=(95 * (index + 1)) // (count + 1)
+                    ),
                 )
+            except compute.GroupComputeError as exc:
+                raise _GroupFailed(
+                    run_errors.engine_error_message(
+                        exc.error,
+                        group_name=exc.group_name,
+                        scenario=exc.scenario,
+                        indicator_names=indicator_names,
+                    )
+                ) from exc
             group_name = None
-            all_results = {
-                "groups": results,
-                "overall": compute.overall_fairness(engine_results, options),
-            }
             inputs = prepared.inputs_dict()
             digest = run_digest(inputs=inputs, settings=prepared.settings, results=all_results)
         finished = timezone.now()
@@ -874,10 +960,14 @@ def run_execute(*, run_id: int) -> ScenarioRun | None:
         except TRANSIENT_DB_ERRORS:
             logger.warning("could not put computation %s back; it is claimed again later", run_id)
         raise
-    except Exception:
-        logger.exception("computation %s failed", run_id)
+    except Exception as exc:
         with translation.override("nl"):
-            message = run_errors.unexpected_error_message(group_name=group_name)
+            if jobs.is_time_limit(exc):
+                logger.warning("computation %s stopped at its time limit", run_id)
+                message = run_errors.time_limit_message(group_name=group_name)
+            else:
+                logger.exception("computation %s failed", run_id)
+                message = run_errors.unexpected_error_message(group_name=group_name)
         _run_fail(run_id=run_id, message=message, from_status=RunStatus.RUNNING, started=started)
     return ScenarioRun.objects.get(pk=run_id)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, whatif_views
 
 app_name = "allocation"
 
@@ -18,8 +18,21 @@ urlpatterns = [
         name="scenario_subregion_key",
     ),
     path("scenarios/<int:pk>/berekenen/", views.run_start, name="run_start"),
+    path("scenarios/<int:pk>/wat-als/", whatif_views.scenario_whatif, name="scenario_whatif"),
+    path(
+        "scenarios/<int:pk>/wat-als/voorbeeld/",
+        whatif_views.scenario_whatif_preview,
+        name="scenario_whatif_preview",
+    ),
+    path(
+        "scenarios/<int:pk>/wat-als/opslaan/",
+        whatif_views.scenario_whatif_save,
+        name="scenario_whatif_save",
+    ),
+    path("rondes/<int:pk>/wat-als/", whatif_views.round_whatif, name="round_whatif"),
     path("berekeningen/<int:pk>/", views.run_detail, name="run_detail"),
     path("berekeningen/<int:pk>/voortgang/", views.run_progress, name="run_progress"),
+    path("berekeningen/<int:pk>/opnieuw/", views.run_retry, name="run_retry"),
     path("berekeningen/<int:pk>/<slug:group>/", views.run_group, name="run_group"),
     path(
         "berekeningen/<int:pk>/<slug:group>/scenario.json",

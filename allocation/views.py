@@ -18,6 +18,7 @@ from accounts import access
 from . import selectors, services
 from .forms import GroupSettingForm, RoundForm, RoundSettingsForm, ScenarioForm, SubregionKeyForm
 from .models import Round, RunStatus, Scenario, ScenarioRun
+from .reaper import is_stuck as run_is_stuck
 
 
 def _round_or_404(pk: int, *, with_settings: bool = False) -> Round:
@@ -306,9 +307,10 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "settings": selectors.scenario_settings(scenario),
             "runs": selectors.scenario_runs(scenario=scenario),
             "active_run": active,
+            "active_run_stuck": active is not None and run_is_stuck(active),
             "can_manage": can_manage,
             "editable": editable,
-            "can_run": can_manage and editable and active is None,
+            "can_run": can_manage and editable and (active is None or run_is_stuck(active)),
             "maatwerk_warnings": selectors.maatwerk_warnings(scenario),
             "years": selectors.round_years(scenario.round),
         },
@@ -328,6 +330,20 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(run.get_absolute_url())
 
 
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opnieuw proberen: a new computation of the scenario of a failed or stuck run."""
+    access.require(access.can_manage_rounds(request.user))
+    run = _run_or_404(pk, with_data=False)
+    try:
+        new_run = services.run_retry(run=run, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(run.get_absolute_url())
+    return redirect(new_run.get_absolute_url())
+
+
 # --- computations -----------------------------------------------------------------------
 
 
@@ -344,7 +360,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scenario": run.scenario,
         "round": run.scenario.round,
         "state": _state(run),
+        "stuck": run_is_stuck(run),
     }
+    context["can_retry"] = (
+        (run.status == RunStatus.FAILED or context["stuck"])
+        and access.can_manage_rounds(request.user)
+        and selectors.round_is_editable(run.scenario.round)
+    )
     if run.status == RunStatus.SUCCEEDED:
         context["overview"] = selectors.run_overview(run, groups)
         context["overall"] = selectors.run_overall_view(run)

@@ -7,6 +7,7 @@ uploads waiting for confirmation and the reminders sent.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -162,4 +163,4 @@ class ReminderLog(models.Model):
         verbose_name_plural = _("reminders")
 
     def __str__(self) -> str:
-        return f"{self.year} {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.year} {timezone.localtime(self.sent_at):%Y-%m-%d %H:%M}"

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "reports",
     "dashboards",
     "monitoring",
+    "partners",
     "public",
     "home",
 ]
@@ -115,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.http.NoStoreDownloadsMiddleware",
@@ -260,6 +263,24 @@ if SECURE_SSL:
     # The container's health check asks over plain HTTP from inside.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Content-Security-Policy (django-csp): everything from our own origin, no inline script or
+# style, no eval, no framing. Charts are server-side SVG; htmx's own indicator style is
+# switched off in base.html and lives in site.css. docs/security.md explains each directive.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # E-mail: console in development, SMTP when EMAIL_URL is set.
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
@@ -267,6 +288,10 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MRA Fair Share <noreply@mra.example>")
+# The address of the app as users reach it: e-mails link into the app with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must start with http:// or https://")
 
 # Celery: Redis when REDIS_URL is set, else tasks run in-process (eagerly).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -275,25 +300,61 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without REDIS_URL: make the PDF agreements in a background thread after the response,
+# not inside the request (reports.background). Unset: follows DEBUG (on in `make run`).
+if env.str("EAGER_JOBS_IN_THREAD", default=""):
+    EAGER_JOBS_IN_THREAD = _bool("EAGER_JOBS_IN_THREAD", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child (prefork pool) that has grown past this many KiB after a task is replaced
+# by a fresh one: making PDFs leaves WeasyPrint's caches and a fragmented heap behind, so
+# that a worker would keep about 400 MB (issue 14; docs/performance.md, "Worker memory").
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = _int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 200_000, 50_000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
+# Jobs that cannot get stuck (issue 12; docs/security.md "Jobs"). A job runs at most
+# JOB_TIME_LIMIT seconds (a soft limit 30 s earlier ends it with a message); a message its
+# worker did not acknowledge (the worker died) is delivered again JOB_VISIBILITY_TIMEOUT
+# seconds after delivery; the reaper sends again, or ends, a job that made no progress for
+# JOB_STUCK_AFTER seconds. Publishing gives up within seconds when Redis is away.
+JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=600)
+JOB_STUCK_AFTER = env.int("JOB_STUCK_AFTER", default=JOB_TIME_LIMIT + 60)
+JOB_VISIBILITY_TIMEOUT = env.int("JOB_VISIBILITY_TIMEOUT", default=JOB_TIME_LIMIT + 300)
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOB_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Once a day: mail officers with missing figures before a round's deadline (issue 5).
     "send-deadline-reminders": {
         "task": "agreements.send_deadline_reminders",
         "schedule": 24 * 60 * 60,
     },
-    # Every 5 minutes: PDF agreements waiting or being made too long are sent again (issue 11).
-    "resume-stuck-agreements": {
-        "task": "reports.resume_stuck_agreements",
+    # Every 5 minutes: PDF agreements waiting or being made too long are sent again, or
+    # failed after 3 attempts; adopted rounds without documents get them (reports.reaper).
+    "reap-agreement-documents": {
+        "task": "reports.reap_documents",
+        "schedule": 5 * 60,
+    },
+    # Every 5 minutes: computations stuck in the queue or without progress are sent again
+    # or end failed, so that they can be tried again (issue 12).
+    "reap-stuck-runs": {
+        "task": "allocation.reap_stuck_runs",
         "schedule": 5 * 60,
     },
 }
@@ -313,12 +374,9 @@ REST_FRAMEWORK = {
         "accounts.authentication.ExpiringTokenAuthentication",
         "accounts.authentication.VerifiedSessionAuthentication",
     ],
-    # JSON nested deeper than 50 levels is a 400, not a 500 (issue 12).
-    "DEFAULT_PARSER_CLASSES": [
-        "core.api.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: the figures API takes nested objects, which forms cannot carry (the schema
+    # must not offer them either). Nested deeper than 50 levels is a 400, not a 500 (issue 12).
+    "DEFAULT_PARSER_CLASSES": ["core.api.BoundedJSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
@@ -335,16 +393,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Every operation documents the API's JSON errors (401, 403, 404, ...): core.api.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.document_error_responses",
+    ],
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"concise_forbidden": {"()": "core.logfilters.ConciseForbiddenFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint and fontTools log every layout step at INFO.
     "loggers": {
+        # Django's own console handler would print every record a second time (root has one).
+        "django": {"handlers": [], "propagate": True},
+        # A 403 is one line without a traceback (core.logfilters.ConciseForbiddenFilter).
+        "django.request": {"filters": ["concise_forbidden"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # django-axes: failed logins and lock-outs are warnings; its start banner is not.

@@ -23,6 +23,7 @@ from allocation.models import (
     ScenarioWeight,
 )
 from allocation.services import GroupSettingInput
+from core.jobs import stuck_after
 
 from .factories import scenario_for
 
@@ -209,7 +210,7 @@ def test_run_enqueue_sends_the_task_after_commit(
         send.assert_not_called()
         for callback in callbacks:
             callback()
-    send.assert_called_once_with(args=(run.pk,), task_id=run.celery_task_id)
+    send.assert_called_once_with(args=(run.pk,), task_id=run.celery_task_id, ignore_result=True)
 
 
 def test_a_second_run_is_refused_while_one_is_queued(round_) -> None:
@@ -336,7 +337,7 @@ def test_a_run_stuck_in_running_is_claimed_again_after_a_while(round_) -> None:
     )
     assert services.run_execute(run_id=run.pk) is None
     ScenarioRun.objects.filter(pk=run.pk).update(
-        started_at=timezone.now() - services.RUN_STALE_AFTER - datetime.timedelta(seconds=1)
+        started_at=timezone.now() - stuck_after() - datetime.timedelta(seconds=1)
     )
     assert services.run_execute(run_id=run.pk).status == RunStatus.SUCCEEDED
 

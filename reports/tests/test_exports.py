@@ -40,7 +40,7 @@ def test_every_sheet_holds_the_runs_numbers_exactly(run) -> None:
             "CBS-code",
             "Gemeente",
             "Deelregio",
-            "Quotum (hele periode)",
+            "Exact aandeel (hele periode)",
             "Eerlijk deel (hele periode)",
             "Achterstand (hele periode)",
             "Totaal (hele periode)",
@@ -117,7 +117,7 @@ def test_the_csv_uses_semicolons_decimal_commas_and_utf8_with_bom(run) -> None:
         "CBS-code",
         "Gemeente",
         "Deelregio",
-        "Quotum (hele periode)",
+        "Exact aandeel (hele periode)",
     ]
     assert len(rows) == 1 + 7 * 30
     names = {run.scenario_settings["groups"][c]["name"]: c for c in run.results["groups"]}
