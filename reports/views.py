@@ -81,8 +81,8 @@ def round_agreements(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def agreement_download(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
-    """One PDF agreement, as a download."""
-    access.require(access.can_view_rounds(request.user))
+    """One PDF agreement, as a download: whoever `can_download_agreement` lets in, partners
+    of the sub-region's working area included (they do not see the rounds themselves)."""
     round_ = _round_or_404(pk)
     try:
         subregion = selectors.subregion_from_scope(scope)
