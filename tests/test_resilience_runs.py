@@ -115,8 +115,11 @@ def publishing_to(url: str) -> Iterator[None]:
     app: Any = celery_app
 
     def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps its pools per connection URL: closing only the app's pool would leave
+        # a closed pool behind for the next test that publishes to the usual URL.
+        from kombu import pools
+
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
