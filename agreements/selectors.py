@@ -420,16 +420,48 @@ def agreed_result(round_: Round) -> AgreedResult:
     year: the adopted computation plus the accepted transfers (DOMAIN.md 6). Every page,
     export, PDF, API and monitoring reads adopted numbers here; nothing else recomputes them.
     About 3 queries. Raises NotAdopted for a round that was not adopted."""
-    from allocation.engine.timebase import phase_over_years
-
     proposal = adopted_proposal(round_)
     run_id: int = round_.agreed_run_id  # type: ignore[assignment]  # set once adopted
     row = ScenarioRun.objects.filter(pk=run_id).values_list("results", "digest").first()
     if row is None or not row[0]:
         raise NotAdopted(round_.pk)
-    results: dict[str, Any] = row[0]
-    stored_digest: str = row[1]
-    run_digest_hex = proposal.run_digest if proposal is not None else stored_digest
+    return _result_of(
+        round_=round_,
+        run_id=run_id,
+        results=row[0],
+        run_digest_hex=proposal.run_digest if proposal is not None else row[1],
+        proposal=proposal,
+    )
+
+
+def proposed_result(proposal: Proposal) -> AgreedResult:
+    """What the sub-regions are asked to approve: the proposal's computation plus the
+    transfers accepted on it, in the same shape (and by the same code) as `agreed_result`,
+    so that what a wethouder approves is what the chair adopts. About 3 queries."""
+    results = (
+        ScenarioRun.objects.filter(pk=proposal.run_id).values_list("results", flat=True).get() or {}
+    )
+    return _result_of(
+        round_=proposal.round,
+        run_id=proposal.run_id,
+        results=results,
+        run_digest_hex=proposal.run_digest,
+        proposal=proposal,
+    )
+
+
+def _result_of(
+    *,
+    round_: Round,
+    run_id: int,
+    results: Mapping[str, Any],
+    run_digest_hex: str,
+    proposal: Proposal | None,
+) -> AgreedResult:
+    """A computation plus the transfers accepted on `proposal`, phased over the round's
+    years: the one place where agreed (and proposed) numbers are made."""
+    from allocation.engine.timebase import phase_over_years
+
     accepted = (
         list(_transfers_qs().filter(proposal=proposal, status=TransferStatus.ACCEPTED))
         if proposal is not None

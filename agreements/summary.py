@@ -5,7 +5,7 @@ group the number for the period and per year, against the previous adopted round
 a pure population share, in plain words. The numbers come from the one source of truth:
 `selectors.agreed_result` for an adopted round; for a round in review, the current
 proposal's computation plus its accepted transfers, phased over the years the same way
-(`proposed_numbers`), so what a wethouder approves is what the chair adopts.
+(`selectors.proposed_result`), so what a wethouder approves is what the chair adopts.
 
 The population share of a municipality is exact: the group's regional total (the sum of the
 numbers of all municipalities) times its inhabitants divided by the inhabitants of all
@@ -35,7 +35,7 @@ from municipalities.models import SubRegion
 from target_groups.models import TargetGroup, Unit
 
 from . import selectors as rs
-from .models import Proposal, TransferStatus
+from .models import Proposal
 
 # Groups of places rather than people: a municipality "provides" them instead of "takes in".
 PLACE_UNITS = (Unit.UNITS, Unit.PITCHES)
@@ -177,46 +177,15 @@ class _Numbers:
     groups: dict[str, list[tuple[str, str, str, int, tuple[int, ...]]]]
 
 
-def _from_agreed(round_: Round) -> _Numbers:
-    agreed = rs.agreed_result(round_)
+def _numbers(result: rs.AgreedResult) -> _Numbers:
     return _Numbers(
-        run_id=agreed.run_id,
-        years=agreed.years,
+        run_id=result.run_id,
+        years=result.years,
         groups={
             code: [(ln.code, ln.name, ln.subregion, ln.agreed, ln.per_year) for ln in g.lines]
-            for code, g in agreed.groups.items()
+            for code, g in result.groups.items()
         },
     )
-
-
-def proposed_numbers(round_: Round, proposal: Proposal) -> _Numbers:
-    """What the sub-regions are asked to approve: the proposed computation (with a carried
-    backlog) plus the accepted transfers on the proposal, phased over the round's years
-    exactly as `agreed_result` phases the adopted numbers (2 queries)."""
-    from allocation.engine.timebase import phase_over_years
-
-    results: dict[str, Any] = (
-        ScenarioRun.objects.filter(pk=proposal.run_id).values_list("results", flat=True).get() or {}
-    )
-    accepted = rs._transfers_qs().filter(proposal=proposal, status=TransferStatus.ACCEPTED)
-    delta = rs.transfer_deltas(accepted)
-    years = rs.period_years(round_)
-    groups: dict[str, list[tuple[str, str, str, int, tuple[int, ...]]]] = {}
-    for code, data in results.get("groups", {}).items():
-        rows = []
-        for a in data["result"]["allocations"]:
-            number = rs.computed_number(a) + delta.get((code, a["code"]), 0)
-            rows.append(
-                (
-                    a["code"],
-                    a["name"],
-                    a["subregion"],
-                    number,
-                    tuple(phase_over_years(number, len(years))),
-                )
-            )
-        groups[code] = rows
-    return _Numbers(run_id=proposal.run_id, years=years, groups=groups)
 
 
 def _populations(run_id: int) -> dict[str, dict[str, Fraction]]:
@@ -249,13 +218,13 @@ def _shares(
 def _numbers_of(round_: Round) -> tuple[str, Proposal | None, _Numbers | None]:
     if rs.round_is_frozen(round_):
         try:
-            return "adopted", rs.adopted_proposal(round_), _from_agreed(round_)
+            return "adopted", rs.adopted_proposal(round_), _numbers(rs.agreed_result(round_))
         except rs.NotAdopted:
             return "", None, None
     proposal = rs.current_proposal(round_)
     if proposal is None or round_.status != RoundStatus.IN_REVIEW:
         return "", proposal, None
-    return "proposal", proposal, proposed_numbers(round_, proposal)
+    return "proposal", proposal, _numbers(rs.proposed_result(proposal))
 
 
 def _sentence(group: TargetGroup, line: SummaryLine, years: tuple[int, ...]) -> str:
