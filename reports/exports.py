@@ -44,6 +44,17 @@ def _per_year(index: int) -> Callable[[Mapping[str, Any]], Cell]:
     return get
 
 
+def _bound_name(get: Callable[[Mapping[str, Any]], Cell]) -> Callable[[Mapping[str, Any]], Cell]:
+    """The engine names a bound it hit "lower" or "upper"; the export says it in words."""
+    names = {"lower": _("lower bound"), "upper": _("upper bound")}
+
+    def name(a: Mapping[str, Any]) -> Cell:
+        value = get(a)
+        return names.get(value, value) if isinstance(value, str) else value
+
+    return name
+
+
 def _columns(
     agreed: AgreedResult | None = None, years: tuple[int, ...] = ()
 ) -> list[tuple[str, Callable[[Mapping[str, Any]], Cell]]]:
@@ -94,7 +105,7 @@ def _columns(
         (_("Corrected quota (whole period)"), step("credit", "corrected_quota")),
         (_("Lower bound (whole period)"), step("bounds", "lower")),
         (_("Upper bound (whole period)"), step("bounds", "upper")),
-        (_("Bound reached"), step("bounds", "bound_hit")),
+        (_("Bound reached"), _bound_name(step("bounds", "bound_hit"))),
         (_("Whole part"), step("rounding", "floor")),
         (_("Remainder"), step("rounding", "remainder")),
         (_("Rank"), step("rounding", "rank")),

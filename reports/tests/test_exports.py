@@ -152,3 +152,14 @@ def test_exports_are_in_dutch_whatever_language_is_active(run) -> None:
     assert content.decode("utf-8-sig").startswith("Doelgroep;CBS-code;Gemeente")
     first = workbook[workbook.sheetnames[0]]
     assert first["A1"].value == "CBS-code"
+
+
+def test_a_bound_that_was_hit_is_named_in_dutch() -> None:
+    from django.utils import translation
+
+    with translation.override("nl"):
+        columns = dict(exports._columns())
+        name = columns["Grens bereikt"]
+        assert name({"steps": {"bounds": {"bound_hit": "upper"}}}) == "bovengrens"
+        assert name({"steps": {"bounds": {"bound_hit": "lower"}}}) == "ondergrens"
+        assert name({"steps": {"bounds": {"bound_hit": None}}}) is None
