@@ -12,7 +12,13 @@ class AllocationConfig(AppConfig):
 
         from .selectors import FiguresCalendar
 
-        rounds.calendar_register(FiguresCalendar())
+        calendar = FiguresCalendar()
+        rounds.calendar_register(calendar)
+
+        # So does the CBS loader in the municipalities app, which may not write a locked year.
+        from municipalities import locks
+
+        locks.locked_years_register(calendar.locked_years)
 
         # manage.py reap_jobs (core) runs every app's reaper of stuck jobs.
         from core import jobs

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.models import FigureStatus
 
+from . import locks
 from .cbs import SOURCE_PREFIX, CbsError, CbsFigure
 from .models import Indicator, MunicipalFigure, Municipality
 from .signals import municipal_figures_changed
@@ -173,8 +174,19 @@ def cbs_figures_refresh(
 
     Only municipalities in the database are touched; other codes are listed in the result.
     A dry run plans the same changes and writes nothing. Raises CbsError, writing nothing,
-    when an indicator is missing or CBS gave a value twice.
+    when an indicator is missing or CBS gave a value twice, and when the year is locked (a
+    round with that reference year is computing or in review): the loader would change the
+    inputs the steering group is looking at. A dry run of a locked year still shows the plan.
     """
+    if not dry_run and year in locks.locked_years():
+        raise CbsError(
+            _(
+                "The figures of %(year)s are locked: a round with this reference year is "
+                "being computed or reviewed. Load CBS figures after the round, or look "
+                "first with --dry-run."
+            )
+            % {"year": year}
+        )
     items = list(figures)
     with transaction.atomic():
         result = _plan(year=year, figures=items, indicators=indicators, lock=not dry_run)

@@ -6,6 +6,12 @@ agreed_result: the approved run plus the accepted transfers) and keeps the appro
 SHA-256 of its own bytes, so that a printed or mailed PDF can be checked against the
 database later (`manage.py verify_agreement`). The PDF bytes live in the database: no shared
 media folder is needed between the web and worker processes.
+
+A document has editions (issue 15): edition 1 is made at adoption. When a partner co-signs
+the agreement afterwards, a new edition of the sub-region's document (and of the MRA's,
+which lists every partner) is made with the acknowledgement in its party list; the numbers
+and the approved digest stay the same. Earlier editions are kept as made (append-only) and
+can still be verified; pages and downloads use the newest ready edition.
 """
 
 from django.db import models
@@ -38,6 +44,13 @@ class AgreementDocument(models.Model):
         related_name="+",
         help_text=_("Empty for the agreement of the whole MRA."),
     )
+    edition = models.PositiveSmallIntegerField(
+        _("edition"),
+        default=1,
+        help_text=_(
+            "1 at adoption; a later edition adds partners' acknowledgements, with the same numbers."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
@@ -61,19 +74,22 @@ class AgreementDocument(models.Model):
     history = HistoricalRecords(excluded_fields=["pdf"])
 
     class Meta:
-        ordering = ["round", "subregion__name"]
+        ordering = ["round", "subregion__name", "edition"]
         verbose_name = _("agreement document")
         verbose_name_plural = _("agreement documents")
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "subregion"],
+                fields=["round", "subregion", "edition"],
                 condition=models.Q(subregion__isnull=False),
-                name="agreement_document_unique_per_subregion",
+                name="agreement_document_unique_edition_per_subregion",
             ),
             models.UniqueConstraint(
-                fields=["round"],
+                fields=["round", "edition"],
                 condition=models.Q(subregion__isnull=True),
-                name="agreement_document_unique_mra",
+                name="agreement_document_unique_edition_mra",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(edition__gte=1), name="agreement_document_edition_positive"
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=[s.value for s in DocumentStatus]),
@@ -104,7 +120,7 @@ class AgreementDocument(models.Model):
 
     def __str__(self) -> str:
         scope = self.subregion.name if self.subregion is not None else "MRA"
-        return f"{self.round} · {scope}"
+        return f"{self.round} · {scope} · {self.edition}"
 
     @property
     def scope_slug(self) -> str:

@@ -422,3 +422,56 @@ def test_the_command_reports_in_dutch_by_default() -> None:
     assert output.splitlines()[-1] == (
         "2024: 60 nieuw, 30 gewijzigd, 60 ongewijzigd, 0 bewaard (ingevoerd door de gemeente)."
     )
+
+
+# --- A locked year ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def computing_round_2024() -> None:
+    """A round with reference year 2024 that is computing: the 2024 figures are its inputs."""
+    from allocation.models import Round, RoundStatus
+
+    Round.objects.create(
+        name="Testronde 2024",
+        period_start=date(2026, 1, 1),
+        period_end=date(2027, 12, 31),
+        reference_year=2024,
+        deadline=date(2025, 6, 1),
+        status=RoundStatus.COMPUTING,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("computing_round_2024")
+def test_a_locked_year_is_refused_and_nothing_changes() -> None:
+    state = snapshot()
+    with pytest.raises(CommandError, match="figures of 2024 are locked") as raised:
+        refresh()
+    assert "\n" not in str(raised.value)
+    assert snapshot() == state
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("computing_round_2024")
+def test_a_dry_run_of_a_locked_year_still_shows_the_plan() -> None:
+    state = snapshot()
+    out = refresh("--dry-run")
+    assert "GM0363" in out or "Amsterdam" in out
+    assert snapshot() == state
+
+
+@pytest.mark.django_db
+def test_a_draft_round_does_not_lock_its_year() -> None:
+    from allocation.models import Round, RoundStatus
+
+    Round.objects.create(
+        name="Conceptronde 2024",
+        period_start=date(2026, 1, 1),
+        period_end=date(2027, 12, 31),
+        reference_year=2024,
+        deadline=date(2025, 6, 1),
+        status=RoundStatus.DRAFT,
+    )
+    refresh()
+    assert figure("GM0417", "population").value == 11439
