@@ -518,6 +518,16 @@ class ScenarioRun(models.Model):
     inputs = models.JSONField(_("inputs"), null=True, blank=True)
     results = models.JSONField(_("results"), null=True, blank=True)
     digest = models.CharField(_("digest (SHA-256)"), max_length=64, blank=True)
+    input_provenance = models.JSONField(
+        _("provenance of the input figures"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where each figure the computation used came from (source, reference date, who "
+            "entered and who confirmed it, and when), as it was at the time of the computation. "
+            "Not part of the digest."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

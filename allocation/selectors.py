@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.models import FigureStatus
 from figures.rounds import RoundInfo
 from municipalities.models import Indicator, MunicipalFigure, Municipality, SubRegion
-from target_groups.models import AllocationMode, GroupFigure, TargetGroup
+from target_groups.models import AllocationMode, GroupFigure, TargetGroup, Unit
 
 from . import carry_over, messages
 from .engine import fallback_rule, phase_over_years, years_in_period
@@ -176,7 +177,7 @@ def scenario_runs(*, scenario: Scenario) -> QuerySet[ScenarioRun]:
     return (
         ScenarioRun.objects.filter(scenario=scenario)
         .select_related("created_by")
-        .defer("inputs", "results", "scenario_settings")
+        .defer("inputs", "results", "scenario_settings", "input_provenance")
         .order_by("-queued_at", "-pk")
     )
 
@@ -184,7 +185,7 @@ def scenario_runs(*, scenario: Scenario) -> QuerySet[ScenarioRun]:
 def run_get(*, pk: int, with_data: bool = True) -> ScenarioRun:
     qs = ScenarioRun.objects.select_related("scenario__round", "created_by")
     if not with_data:
-        qs = qs.defer("inputs", "results", "scenario_settings")
+        qs = qs.defer("inputs", "results", "scenario_settings", "input_provenance")
     return qs.get(pk=pk)
 
 
@@ -193,7 +194,7 @@ def run_active_for_scenario(*, scenario: Scenario) -> ScenarioRun | None:
         ScenarioRun.objects.filter(
             scenario=scenario, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
         )
-        .defer("inputs", "results", "scenario_settings")
+        .defer("inputs", "results", "scenario_settings", "input_provenance")
         .first()
     )
 
@@ -359,6 +360,8 @@ class GroupInput:
 class RunInputs:
     settings: dict[str, Any]
     groups: list[GroupInput] = field(default_factory=list)
+    figure_provenance: dict[str, Any] | None = None
+    """Where the figures came from (`figure_provenance`), when asked for; not digested."""
 
     def inputs_dict(self) -> dict[str, Any]:
         """What a run stores as its inputs: per group the engine scenario and provenance."""
@@ -676,15 +679,115 @@ def _realised_numbers(previous: Round | None) -> dict[tuple[str, str], int]:
     return carry_over.realised_numbers(previous)
 
 
-def run_inputs_build(*, scenario: Scenario) -> RunInputs:
-    """The engine input of every included group of a scenario (about 8 queries)."""
+def run_inputs_build(*, scenario: Scenario, with_provenance: bool = False) -> RunInputs:
+    """The engine input of every included group of a scenario (about 8 queries; with the
+    provenance of the figures, up to 2 more)."""
     included = [s.group for s in scenario_settings(scenario) if s.included and s.group.active]
     return run_inputs_from_settings(
         round_=scenario.round,
         settings=scenario_settings_dict(scenario),
         groups=included,
         scenario_name=scenario.name,
+        with_provenance=with_provenance,
     )
+
+
+# Who entered a figure (and for which partner organisation) and who confirmed it.
+_PEOPLE = (
+    "submitted_by__membership__organisation",
+    "updated_by__membership__organisation",
+    "confirmed_by",
+)
+
+
+def _person(user: Any) -> str | None:
+    if user is None:
+        return None
+    return str(user.get_full_name() or user.username)
+
+
+def _organisation(user: Any) -> str | None:
+    """The partner organisation a person entered a figure for (None for everyone else)."""
+    membership = getattr(user, "membership", None) if user is not None else None
+    organisation = getattr(membership, "organisation", None)
+    return None if organisation is None else str(organisation.name)
+
+
+def _moment(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _submitted_moments(model: Any, pks: Sequence[int]) -> dict[int, Any]:
+    """When each figure was last submitted, from its history (one query). A confirmed
+    figure's last submission is the one its confirmation answered."""
+    moments: dict[int, Any] = {}
+    if not pks:
+        return moments
+    for pk, when in (
+        model.history.filter(id__in=pks, status=FigureStatus.SUBMITTED)
+        .order_by("history_date")
+        .values_list("id", "history_date")
+    ):
+        moments[pk] = when  # the latest wins
+    return moments
+
+
+def _figure_entry(figure: Any, submitted: Mapping[int, Any]) -> dict[str, Any]:
+    """One figure's provenance: source and reference date; for a figure a person entered,
+    who entered it (for which partner organisation) and when it was submitted, and who
+    confirmed it, when. Figures loaded from CBS or the reference data carry no person."""
+    person = figure.updated_by or figure.submitted_by
+    confirmer = figure.confirmed_by
+    return {
+        "source": figure.source,
+        "reference_date": figure.reference_date.isoformat(),
+        "illustrative": bool(figure.illustrative),
+        "entered_by": _person(person),
+        "organisation": _organisation(person),
+        "submitted_at": _moment(submitted.get(figure.pk)) if person is not None else None,
+        "confirmed_by": _person(confirmer),
+        "confirmed_at": _moment(figure.confirmed_at) if confirmer is not None else None,
+    }
+
+
+def figure_provenance(
+    *,
+    year: int,
+    figures: Sequence[MunicipalFigure],
+    group_figures: Sequence[GroupFigure],
+    used: Mapping[str, set[str]],
+    groups: Mapping[int, tuple[str, str]],
+) -> dict[str, Any]:
+    """The provenance snapshot a run stores beside its inputs (up to 2 queries: the moments
+    of submission, from the history). `figures` and `group_figures` are the confirmed rows the input was built
+    from, with `_PEOPLE` selected; `used` the indicator codes per municipality code that
+    the input holds; `groups` the code and unit of every computed group by its id.
+
+    ``{"year", "indicators": {municipality: {indicator: entry}},
+    "groups": {group: {municipality: entry}}}``, each entry with its value (`_figure_entry`).
+    """
+    kept = [f for f in figures if f.indicator.code in used.get(f.municipality.cbs_code, ())]
+    kept_groups = [g for g in group_figures if g.group_id in groups]
+    submitted = _submitted_moments(
+        MunicipalFigure, [f.pk for f in kept if (f.submitted_by_id or f.updated_by_id)]
+    )
+    submitted_groups = _submitted_moments(
+        GroupFigure, [g.pk for g in kept_groups if (g.submitted_by_id or g.updated_by_id)]
+    )
+    indicators: dict[str, dict[str, Any]] = {}
+    for f in kept:
+        entry = _figure_entry(f, submitted)
+        entry["value"] = _number(f.value)
+        indicators.setdefault(f.municipality.cbs_code, {})[f.indicator.code] = entry
+    by_group: dict[str, dict[str, Any]] = {}
+    for g in kept_groups:
+        entry = _figure_entry(g, submitted_groups)
+        group_code, unit = groups[g.group_id]
+        entry["demand"] = g.demand
+        entry["existing_effort"] = g.existing_effort
+        entry["unit"] = unit
+        by_group.setdefault(group_code, {})[g.municipality.cbs_code] = entry
+    return {"year": year, "indicators": indicators, "groups": by_group}
 
 
 def run_inputs_from_settings(
@@ -693,25 +796,58 @@ def run_inputs_from_settings(
     settings: dict[str, Any],
     groups: Sequence[TargetGroup],
     scenario_name: str,
+    with_provenance: bool = False,
 ) -> RunInputs:
     """The engine input of `groups` for settings shaped as `scenario_settings_dict` (about 6
     queries). A background run and the what-if preview (allocation.preview) both build
-    their input here; the preview passes settings that are not stored."""
+    their input here; the preview passes settings that are not stored.
+
+    `with_provenance` (a run) also reads who entered and confirmed each figure, from the
+    same rows as the values, and returns it as `RunInputs.figure_provenance` (up to 2 more
+    queries: the moments of submission).
+    """
     year = round_.reference_year
     municipalities = list(Municipality.objects.select_related("subregion").order_by("cbs_code"))
     indicators: dict[int, dict[str, Decimal]] = {m.pk: {} for m in municipalities}
     illustrative: set[str] = set()
-    for muni_id, code, value, is_illustrative in MunicipalFigure.objects.filter(
-        year=year, status=FigureStatus.CONFIRMED
-    ).values_list("municipality_id", "indicator__code", "value", "illustrative"):
+    figure_rows: list[MunicipalFigure] = []
+    group_rows: list[GroupFigure] = []
+    if with_provenance:
+        figure_rows = list(
+            MunicipalFigure.objects.filter(year=year, status=FigureStatus.CONFIRMED).select_related(
+                "municipality", "indicator", *_PEOPLE
+            )
+        )
+        figure_values = [
+            (f.municipality_id, f.indicator.code, f.value, f.illustrative) for f in figure_rows
+        ]
+        group_rows = list(
+            GroupFigure.objects.filter(year=year, status=FigureStatus.CONFIRMED).select_related(
+                "municipality", *_PEOPLE
+            )
+        )
+        group_values = [
+            (g.municipality_id, g.group_id, g.demand, g.existing_effort, g.illustrative)
+            for g in group_rows
+        ]
+    else:
+        figure_values = list(
+            MunicipalFigure.objects.filter(year=year, status=FigureStatus.CONFIRMED).values_list(
+                "municipality_id", "indicator__code", "value", "illustrative"
+            )
+        )
+        group_values = list(
+            GroupFigure.objects.filter(year=year, status=FigureStatus.CONFIRMED).values_list(
+                "municipality_id", "group_id", "demand", "existing_effort", "illustrative"
+            )
+        )
+    for muni_id, code, value, is_illustrative in figure_values:
         indicators[muni_id][code] = value
         if is_illustrative:
             illustrative.add(code)
     group_figures: dict[tuple[int, int], tuple[int | None, int | None]] = {}
     illustrative_groups: set[int] = set()
-    for muni_id, group_id, demand, effort, is_illustrative in GroupFigure.objects.filter(
-        year=year, status=FigureStatus.CONFIRMED
-    ).values_list("municipality_id", "group_id", "demand", "existing_effort", "illustrative"):
+    for muni_id, group_id, demand, effort, is_illustrative in group_values:
         group_figures[(muni_id, group_id)] = (demand, effort)
         if is_illustrative:
             illustrative_groups.add(group_id)
@@ -775,7 +911,20 @@ def run_inputs_from_settings(
                 provenance=provenance,
             )
         )
-    return RunInputs(settings=settings, groups=group_inputs)
+    snapshot = None
+    if with_provenance:
+        used_codes: dict[str, set[str]] = {}
+        for g in group_inputs:
+            for row in g.scenario["municipalities"]:
+                used_codes.setdefault(row["code"], set()).update(row["indicators"])
+        snapshot = figure_provenance(
+            year=year,
+            figures=figure_rows,
+            group_figures=group_rows,
+            used=used_codes,
+            groups={group.pk: (group.code, group.unit) for group in groups},
+        )
+    return RunInputs(settings=settings, groups=group_inputs, figure_provenance=snapshot)
 
 
 # --- results for display ----------------------------------------------------------------
@@ -865,6 +1014,41 @@ def _names(codes: Sequence[str], name_of: Mapping[str, str]) -> list[str]:
     return [name_of.get(code, code) for code in codes]
 
 
+def _shown_entry(entry: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """A stored provenance entry with its dates as dates, for a template."""
+    unit = entry.get("unit")
+    return {
+        **entry,
+        **extra,
+        "unit_label": str(Unit(unit).label) if unit in Unit.values else "",
+        "reference_date": date.fromisoformat(entry["reference_date"]),
+        "submitted_at": (
+            datetime.fromisoformat(entry["submitted_at"]) if entry.get("submitted_at") else None
+        ),
+        "confirmed_at": (
+            datetime.fromisoformat(entry["confirmed_at"]) if entry.get("confirmed_at") else None
+        ),
+    }
+
+
+def figure_sources(
+    run: ScenarioRun, *, group: str, municipality: str, indicators: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Where the figures of one municipality in one group of a run came from, as the run
+    recorded them (`ScenarioRun.input_provenance`): one entry per indicator in the order
+    given, then the group's own figures (demand, existing effort). Empty for a run from
+    before provenance was recorded. No queries."""
+    stored = run.input_provenance or {}
+    own = stored.get("indicators", {}).get(municipality, {})
+    rows = [
+        _shown_entry(own[code], kind="indicator", code=code) for code in indicators if code in own
+    ]
+    group_entry = stored.get("groups", {}).get(group, {}).get(municipality)
+    if group_entry is not None:
+        rows.append(_shown_entry(group_entry, kind="group", code=group))
+    return rows
+
+
 def run_group_view(run: ScenarioRun, code: str) -> dict[str, Any] | None:
     """One group's stored result, shaped for the results page (no queries)."""
     data = (run.results or {}).get("groups", {}).get(code)
@@ -929,6 +1113,9 @@ def run_group_view(run: ScenarioRun, code: str) -> dict[str, Any] | None:
                 "indicators": [
                     {"code": name, **values} for name, values in steps["indicators"].items()
                 ],
+                "sources": figure_sources(
+                    run, group=code, municipality=a["code"], indicators=list(steps["indicators"])
+                ),
                 "got_extra": a["allocation"] > steps["rounding"]["floor"],
                 "fairness": fair.get(a["code"]),
                 "sensitivity": band,

@@ -879,9 +879,11 @@ def run_execute(*, run_id: int) -> ScenarioRun | None:
 
     Claims the run with a conditional UPDATE (queued -> running); a second delivery, or a
     run that already finished, changes nothing. Progress is written per group; inputs,
-    settings, results and digest are stored together at the end. An engine error or any
-    other failure leaves the run failed with a plain Dutch message and no results. A lost
-    database connection puts the run back in the queue and re-raises, so the task retries.
+    settings, results and digest are stored together at the end, with the provenance of the
+    input figures beside them (`ScenarioRun.input_provenance`, not digested). An engine
+    error or any other failure leaves the run failed with a plain Dutch message and no
+    results. A lost database connection puts the run back in the queue and re-raises, so
+    the task retries.
     A run still "running" after the stuck limit lost its worker (the hard time limit is
     shorter), so a new delivery claims it again; at the soft time limit the run ends failed.
     """
@@ -899,7 +901,7 @@ def run_execute(*, run_id: int) -> ScenarioRun | None:
     try:
         with translation.override("nl"):
             scenario = selectors.scenario_get(pk=run.scenario_id)
-            prepared = selectors.run_inputs_build(scenario=scenario)
+            prepared = selectors.run_inputs_build(scenario=scenario, with_provenance=True)
             options = compute.ReadOutOptions.from_settings(
                 prepared.settings["scenario"], prepared.settings
             )
@@ -939,6 +941,7 @@ def run_execute(*, run_id: int) -> ScenarioRun | None:
                 progress=100,
                 scenario_settings=prepared.settings,
                 inputs=inputs,
+                input_provenance=prepared.figure_provenance,
                 results=all_results,
                 digest=digest,
                 error_message="",

@@ -70,7 +70,7 @@ def scenario_of_round(*, round_: Round, pk: int) -> Scenario:
 # The stored results and inputs are large (about 400 KB of JSON at 30 municipalities); the
 # dashboards read them once per run into a compact, cached shape (`region_overview`), so
 # the run itself is loaded without them unless a page needs the full record.
-_LARGE_FIELDS = ("results", "inputs")
+_LARGE_FIELDS = ("results", "inputs", "input_provenance")
 
 
 def latest_run(*, scenario: Scenario, full: bool = False) -> ScenarioRun | None:
