@@ -30,7 +30,7 @@ from . import validation as v
 from .entries import ChangeRequest
 from .models import FigureUnlock, ImportStatus, PendingImport, ReminderLog, WarningAcknowledgement
 from .selectors import Evaluation, FigureSnapshot
-from .signals import figures_changed
+from .signals import figures_changed, figures_confirmed
 
 
 class FiguresRejected(Exception):
@@ -249,6 +249,15 @@ def figures_confirm(*, municipality: Municipality, year: int, user: Any) -> int:
             figure.full_clean(exclude=_RELATIONS)
             _history(figure, user=user, reason=_reason("confirm"))
             figure.save()
+        # Higher apps write what follows from the confirmation in the same transaction.
+        figures_confirmed.send(
+            sender=MunicipalFigure,
+            municipality=municipality,
+            year=year,
+            user=user,
+            figures=submitted,
+            at=now,
+        )
         if unlock is not None and not any(f.status != FigureStatus.CONFIRMED for f in figures):
             unlock.closed_at = now
             unlock.save(update_fields=["closed_at"])

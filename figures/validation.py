@@ -400,10 +400,28 @@ JOBS_PER_INHABITANT_MAX = Decimal(3)  # V110
 PLACES_SHARE_MAX = Decimal("0.25")  # V111
 # Indicators that count jobs, places or units: whole numbers (V003), like group figures.
 WHOLE_INDICATORS = frozenset(
-    {"jobs", "shelter_places", "caravan_pitches", "student_units", "study_places"}
+    {
+        "jobs",
+        "shelter_places",
+        "caravan_pitches",
+        "student_units",
+        "study_places",
+        # A care provider's figures (issue 15): beds, places and persons.
+        "shelter_beds",
+        "sheltered_housing_places",
+        "clients_ready_shelter",
+        "clients_ready_sheltered_housing",
+    }
 )
-# Existing places of the maatwerk keys, compared with the dwelling stock (V111).
-PLACE_INDICATORS = ("shelter_places", "caravan_pitches", "student_units")
+# Existing places of the maatwerk keys and a care provider's places, compared with the
+# dwelling stock (V111).
+PLACE_INDICATORS = (
+    "shelter_places",
+    "caravan_pitches",
+    "student_units",
+    "shelter_beds",
+    "sheltered_housing_places",
+)
 MAX_INDICATOR = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
 MAX_GROUP = Decimal(2147483647)  # PositiveIntegerField
 SOURCE_MAX_LENGTH = 300

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.services import DEMO_ACCOUNTS, demo_accounts_ensure
 from allocation.models import Round, RunStatus, ScenarioRun
 from allocation.services import demo_round_ensure
-from home.demo import earlier_round_ensure
+from home.demo import DEMO_CARE_FIGURES, care_figures_ensure, earlier_round_ensure
 from municipalities.services import illustrative_figures_ensure
 from reports import background
 from target_groups.services import illustrative_group_figures_ensure
@@ -70,6 +70,9 @@ class Command(BaseCommand):
         demo_round = demo_round_ensure(
             user=get_user_model().objects.filter(username="programma").first()
         )
+        # The care provider's figures wait for the municipalities' officers (submitted, not
+        # confirmed): no demo number changes until an officer confirms them.
+        care_figures_ensure()
         documents = (
             f"{earlier.documents_ready} of {earlier.documents} PDF agreements ready"
             if earlier.documents_ready == earlier.documents
@@ -83,5 +86,7 @@ class Command(BaseCommand):
             f"Earlier round {earlier.round.name!r}: {earlier.round.get_status_display()}, "
             f"{earlier.transfers} accepted transfer(s), {documents}, a quarter of monitoring "
             "confirmed for Haarlem and Amsterdam.\n"
-            f"Current round {demo_round.name!r}: {_round_state(demo_round)}."
+            f"Current round {demo_round.name!r}: {_round_state(demo_round)}.\n"
+            f"The care provider's figures of {len(DEMO_CARE_FIGURES)} municipalities await "
+            "confirmation."
         )
