@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from municipalities.models import Municipality, Province
 
@@ -149,3 +150,83 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.round} ({self.subregion})"
+
+
+class LettingReport(models.Model):
+    """A corporation's lettings (verhuringen) to one target group in one municipality and
+    quarter of an adopted round (issue 15), in the group's unit (persons or households).
+
+    One row per organisation: two corporations letting in the same municipality each keep
+    their own number, and the municipality's realised number (monitoring.Realisation) is
+    its own part plus the sum of these rows (partners.services.lettings_submit). A report
+    counts once an officer of the municipality has confirmed that realised number
+    (monitoring's four-eyes flow); its status is read from it (partners.selectors)."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner organisation"),
+        on_delete=models.PROTECT,
+        related_name="letting_reports",
+    )
+    round = models.ForeignKey(
+        "allocation.Round",
+        verbose_name=_("round"),
+        on_delete=models.PROTECT,
+        related_name="letting_reports",
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="letting_reports",
+    )
+    group = models.ForeignKey(
+        "target_groups.TargetGroup",
+        verbose_name=_("target group"),
+        on_delete=models.PROTECT,
+        related_name="letting_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    lettings = models.PositiveIntegerField(_("housed through lettings"))
+    source = models.CharField(_("source"), max_length=300)
+    reference_date = models.DateField(_("reference date"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "municipality__name", "year", "quarter", "group__position"]
+        verbose_name = _("letting report")
+        verbose_name_plural = _("letting reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "round", "municipality", "group", "year", "quarter"],
+                name="letting_report_once_per_organisation_and_quarter",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="letting_report_quarter_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100),
+                name="letting_report_year_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=""), name="letting_report_has_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.organisation_id} {self.municipality_id} {self.group_id} "
+            f"{self.year}-Q{self.quarter}: {self.lettings}"
+        )

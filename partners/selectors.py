@@ -10,9 +10,12 @@ from agreements.selectors import NotAdopted, agreed_result
 from allocation.models import Round, RoundStatus
 from core.models import FigureStatus
 from monitoring import selectors as monitoring
+from monitoring.contributions import Contribution
+from monitoring.models import Realisation
 from municipalities.models import Municipality, Province, SubRegion
+from target_groups.models import TargetGroup
 
-from .models import Acknowledgement, PartnerOrganisation
+from .models import Acknowledgement, LettingReport, PartnerOrganisation
 
 STATUS_HOLDERS = "status_holders"
 """The target group of the status-holder task (vergunninghouders), supervised by the provinces."""
@@ -230,3 +233,143 @@ class AcknowledgementSource:
                 f"in de app medeondertekend door {who} op {when} (vingerafdruk {a.digest[:12]})"
             )
         return out
+
+
+# --- A corporation's lettings per quarter (issue 15) ------------------------------------------
+
+LETTING_UNITS = ("persons", "households")
+"""Corporations let dwellings; the groups they let to count persons or households (not beds,
+student units or caravan pitches, which others provide)."""
+
+
+def letting_groups(round_: Round) -> list[TargetGroup]:
+    """The groups of an adopted round that corporations let to: housed from social-rental
+    mutations and counted in persons or households."""
+    return [
+        g
+        for g in monitoring.agreed_groups(round_)
+        if g.housed_from_mutations and g.unit in LETTING_UNITS
+    ]
+
+
+def letting_rounds() -> list[Round]:
+    """The adopted rounds that still apply, newest first: a corporation reports for these."""
+    return sorted(
+        Round.objects.filter(status=RoundStatus.AGREED, agreed_run__isnull=False),
+        key=lambda r: (r.period_start, r.pk),
+        reverse=True,
+    )
+
+
+@dataclass(frozen=True)
+class LettingLine:
+    """One report of the organisation, with the status of the municipality's number."""
+
+    report: LettingReport
+    status: str  # FigureStatus value: submitted (waiting for the officer) or confirmed
+
+
+def _report_status(report: LettingReport, realisation: Realisation | None) -> str:
+    """Confirmed once an officer confirmed the realised number after this report came in."""
+    if (
+        realisation is not None
+        and realisation.status == FigureStatus.CONFIRMED
+        and realisation.confirmed_at is not None
+        and realisation.confirmed_at >= report.submitted_at
+    ):
+        return FigureStatus.CONFIRMED
+    return FigureStatus.SUBMITTED
+
+
+def quarter_lettings(
+    *, organisation_id: int, round_: Round, municipality: Municipality, year: int, quarter: int
+) -> dict[str, LettingLine]:
+    """The organisation's reports of one municipality and quarter per group code (2 queries)."""
+    realisations = {
+        r.group_id: r
+        for r in Realisation.objects.filter(
+            round=round_, municipality=municipality, year=year, quarter=quarter
+        )
+    }
+    return {
+        r.group.code: LettingLine(r, _report_status(r, realisations.get(r.group_id)))
+        for r in LettingReport.objects.filter(
+            organisation_id=organisation_id,
+            round=round_,
+            municipality=municipality,
+            year=year,
+            quarter=quarter,
+        ).select_related("group", "submitted_by")
+    }
+
+
+@dataclass(frozen=True)
+class LettingCell:
+    year: int
+    quarter: int
+    status: str | None  # None: nothing reported; submitted: waiting; confirmed: all confirmed
+
+
+def lettings_overview(
+    *, organisation_id: int, round_: Round, municipality_ids: frozenset[int]
+) -> list[tuple[Municipality, list[LettingCell]]]:
+    """Per municipality of the working area and quarter of the round: the status of the
+    organisation's reports (3 queries)."""
+    municipalities = list(Municipality.objects.filter(pk__in=municipality_ids).order_by("name"))
+    realisations = {
+        (r.municipality_id, r.group_id, r.year, r.quarter): r
+        for r in Realisation.objects.filter(round=round_, municipality_id__in=municipality_ids)
+    }
+    statuses: dict[tuple[int, int, int], set[str]] = {}
+    for report in LettingReport.objects.filter(
+        organisation_id=organisation_id, round=round_, municipality_id__in=municipality_ids
+    ):
+        key = (report.municipality_id, report.year, report.quarter)
+        realisation = realisations.get(
+            (report.municipality_id, report.group_id, report.year, report.quarter)
+        )
+        statuses.setdefault(key, set()).add(_report_status(report, realisation))
+    quarters = monitoring.round_quarters(round_)
+    out = []
+    for m in municipalities:
+        cells = []
+        for year, q in quarters:
+            found = statuses.get((m.pk, year, q))
+            status = None
+            if found:
+                status = (
+                    FigureStatus.SUBMITTED
+                    if FigureStatus.SUBMITTED in found
+                    else FigureStatus.CONFIRMED
+                )
+            cells.append(LettingCell(year, q, status))
+        out.append((m, cells))
+    return out
+
+
+class LettingContributions:
+    """What monitoring's quarter page reads (registered at start in partners.apps;
+    monitoring does not import partners): every corporation's lettings in the quarter."""
+
+    def for_quarter(
+        self, *, round_: Round, municipality: Municipality, year: int, quarter: int
+    ) -> list[Contribution]:
+        reports = LettingReport.objects.filter(
+            round=round_, municipality=municipality, year=year, quarter=quarter
+        ).select_related("organisation", "group", "submitted_by")
+        return [
+            Contribution(
+                group_code=r.group.code,
+                organisation=r.organisation.name,
+                number=r.lettings,
+                source=r.source,
+                reference_date=r.reference_date,
+                submitted_by=(
+                    (r.submitted_by.get_full_name() or r.submitted_by.get_username())
+                    if r.submitted_by
+                    else ""
+                ),
+                submitted_at=r.submitted_at,
+            )
+            for r in sorted(reports, key=lambda r: (r.group.position, r.organisation.name))
+        ]
