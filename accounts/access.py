@@ -192,18 +192,31 @@ def decision_subregion_id(user: Any) -> int | None:
     return m.subregion_id
 
 
-def can_comment_on_round(user: Any) -> bool:
-    """Write in a round's general thread: every role except municipal officers and the
-    partners (who do not see the rounds)."""
+def can_comment_on_round(user: Any, round_: Any = None) -> bool:
+    """Write in a round's general thread: every role except municipal officers; of the
+    partners a corporation and a care provider, in a round they may read (issue 15; a
+    province reads, it does not write). Whether the round is frozen is the caller's check."""
     m = membership_of(user)
-    return m is not None and m.role != Role.OFFICER and m.role not in PARTNER_ROLES
-
-
-def can_comment_on_municipality(user: Any, municipality: Municipality) -> bool:
-    """Write in a municipality's thread of a round: officers only on their own."""
-    m = membership_of(user)
-    if m is None or m.role in PARTNER_ROLES:
+    if m is None or m.role == Role.OFFICER:
         return False
+    if m.role in PARTNER_ROLES:
+        return m.role in PARTNER_WRITERS and round_ is not None and can_view_round(user, round_)
+    return True
+
+
+def can_comment_on_municipality(user: Any, municipality: Municipality, round_: Any = None) -> bool:
+    """Write in a municipality's thread of a round: officers only on their own; a
+    corporation or care provider on the municipalities of its working area, in a round it
+    may read."""
+    m = membership_of(user)
+    if m is None:
+        return False
+    if m.role in PARTNER_ROLES:
+        return (
+            m.role in PARTNER_WRITERS
+            and round_ is not None
+            and can_view_municipality_thread(user, round_, municipality)
+        )
     if m.role == Role.OFFICER:
         return m.municipality_id == municipality.pk
     return True
@@ -226,19 +239,34 @@ def transfer_municipality_id(user: Any) -> int | None:
 
 
 def can_view_monitoring(user: Any) -> bool:
-    """The monitoring pages: every role of the municipalities and the region, each seeing
-    only its own part (below); a province has its own page (partners)."""
+    """The monitoring pages: every role, each seeing only its own part (below). Monitoring
+    covers adopted rounds only, so the partners (issue 15) see it too, for their working
+    area."""
     m = membership_of(user)
-    return m is not None and m.role not in PARTNER_ROLES
+    if m is None:
+        return False
+    return m.role not in PARTNER_ROLES or bool(partner_municipality_ids(user))
 
 
 def can_view_monitoring_of(user: Any, municipality: Municipality) -> bool:
     """Realised numbers of a municipality: its officers, its sub-region's coordinators and
-    steering members, and the region-wide roles (programme team, chair, admin)."""
-    return can_view_municipality_drafts(user, municipality)
+    steering members, the region-wide roles (programme team, chair, admin), and the partners
+    whose working area has it (confirmed numbers only: `monitoring_confirmed_only`)."""
+    return can_view_municipality_drafts(user, municipality) or is_in_partner_area(
+        user, municipality
+    )
+
+
+def monitoring_confirmed_only(user: Any) -> bool:
+    """Partners read realised numbers once confirmed, never drafts or submitted ones."""
+    return has_role(user, *PARTNER_ROLES)
 
 
 def can_view_monitoring_subregion_total(user: Any, subregion: SubRegion) -> bool:
+    """A sub-region's total: who sees its details, and a care provider of that sub-region
+    (its working area is the whole sub-region)."""
+    if has_role(user, Role.CARE_PROVIDER):
+        return subregion.pk in partner_subregion_ids(user)
     return can_view_subregion_details(user, subregion)
 
 
@@ -397,3 +425,80 @@ def can_cosign_agreement(user: Any, subregion: SubRegion) -> bool:
     return has_role(user, Role.CORPORATION, Role.CARE_PROVIDER) and (
         subregion.pk in partner_subregion_ids(user)
     )
+
+
+# --- Partners reading results, agreements and threads (issue 15) --------------------------------
+# What a partner expects to follow, and no more: a corporation and a care provider follow a
+# round from the review on (the proposal the sub-regions decide on, then the agreement); a
+# province sees adopted material only. No partner sees a round in draft, collecting or
+# computing, nor the alternative scenarios of a round: only the proposed or the agreed
+# computation, and per municipality only those of its working area. Everything is read-only
+# except the threads, where a corporation and a care provider write.
+
+PARTNER_WRITERS = frozenset({Role.CORPORATION, Role.CARE_PROVIDER})
+"""Partners who write in the threads (a province reads, it does not write)."""
+
+_FOLLOWED = frozenset({"in_review", "agreed", "superseded"})  # allocation.RoundStatus values
+_ADOPTED = frozenset({"agreed", "superseded"})
+PARTNER_ROUND_STATUSES: dict[str, frozenset[str]] = {
+    Role.CORPORATION: _FOLLOWED,
+    Role.CARE_PROVIDER: _FOLLOWED,
+    Role.PROVINCE: _ADOPTED,
+}
+
+
+def partner_round_statuses(user: Any) -> frozenset[str] | None:
+    """The round statuses a partner may read (empty without a working area); None for every
+    other role, who read every round (`can_view_rounds`)."""
+    m = membership_of(user)
+    if m is None or m.role not in PARTNER_ROLES:
+        return None
+    if not partner_municipality_ids(user):
+        return frozenset()
+    return PARTNER_ROUND_STATUSES[m.role]
+
+
+def can_view_some_rounds(user: Any) -> bool:
+    """Whether any round page may open at all: every role of the municipalities and the
+    region, and a partner with a working area (each round is then checked with
+    `can_view_round` and its siblings)."""
+    statuses = partner_round_statuses(user)
+    return can_view_rounds(user) if statuses is None else bool(statuses)
+
+
+def can_view_round(user: Any, round_: Any) -> bool:
+    """The read-only pages of one round that a partner may see too: its review page with the
+    round's thread (partners: see `partner_round_statuses`)."""
+    statuses = partner_round_statuses(user)
+    if statuses is None:
+        return can_view_rounds(user)
+    return str(round_.status) in statuses
+
+
+def can_view_results_of(
+    user: Any, round_: Any, municipality: Municipality, *, published: bool
+) -> bool:
+    """The fair share of one municipality in a computation (its dashboard page). Partners:
+    a municipality of the working area, in a round they may read, and only the published
+    computation (`published`: the current proposal of a round in review, the agreed one of
+    an adopted round), never an alternative scenario."""
+    if partner_round_statuses(user) is None:
+        return can_view_rounds(user)
+    return published and can_view_round(user, round_) and is_in_partner_area(user, municipality)
+
+
+def can_view_municipality_thread(user: Any, round_: Any, municipality: Municipality) -> bool:
+    """A municipality's thread of a round: every role of the municipalities and the region;
+    a partner for the municipalities of its working area in a round it may read."""
+    if partner_round_statuses(user) is None:
+        return can_view_rounds(user)
+    return can_view_round(user, round_) and is_in_partner_area(user, municipality)
+
+
+def can_view_subregion_summary(user: Any, round_: Any, subregion: SubRegion) -> bool:
+    """The decision summary of a sub-region in a round: every role of the municipalities and
+    the region; a partner for a sub-region of its working area (the agreement it co-signs
+    or reads is per sub-region) in a round it may read."""
+    if partner_round_statuses(user) is None:
+        return can_view_rounds(user)
+    return can_view_round(user, round_) and subregion.pk in partner_subregion_ids(user)

@@ -20,6 +20,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_view_public": access.can_view_public(request.user) if membership else False,
         "can_manage_partners": access.can_manage_partners(request.user) if membership else False,
         "is_corporation": bool(membership and membership.role == Role.CORPORATION),
+        "is_care_provider": bool(membership and membership.role == Role.CARE_PROVIDER),
+        # Monitoring of adopted rounds: every role; a partner for its working area.
+        "can_view_monitoring": access.can_view_monitoring(request.user) if membership else False,
         "can_cosign": bool(
             membership and membership.role in (Role.CORPORATION, Role.CARE_PROVIDER)
         ),

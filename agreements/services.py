@@ -560,9 +560,9 @@ def comment_add(
 ) -> Comment:
     """A message in the round's thread, or in a municipality's thread within it."""
     allowed = (
-        access.can_comment_on_municipality(user, municipality)
+        access.can_comment_on_municipality(user, municipality, round_)
         if municipality is not None
-        else access.can_comment_on_round(user)
+        else access.can_comment_on_round(user, round_)
     )
     if not allowed:
         raise PermissionDenied
@@ -584,7 +584,10 @@ def comment_add(
         _check_not_frozen(round_)
         scope = ""
         if membership is not None:
-            scope = str(membership.municipality or membership.subregion or "")
+            # A partner writes on behalf of its organisation (issue 15).
+            scope = str(
+                membership.municipality or membership.subregion or membership.organisation or ""
+            )
         comment = Comment(
             round=round_,
             municipality=municipality,

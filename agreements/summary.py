@@ -348,11 +348,12 @@ def _subregion_or_404(slug: str) -> SubRegion:
 
 def summary_default(request: HttpRequest, pk: int) -> HttpResponse:
     """The summary of the user's own sub-region, or the list of sub-regions to choose from."""
-    access.require(access.can_view_rounds(request.user))
+    access.require(access.can_view_some_rounds(request.user))
     try:
         round_ = allocation_selectors.round_get(pk=pk)
     except Round.DoesNotExist:
         raise Http404(_("No round with this number.")) from None
+    access.require(access.can_view_round(request.user, round_))
     membership = access.membership_of(request.user)
     own = None
     if membership is not None:
@@ -361,22 +362,35 @@ def summary_default(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if own is not None:
         return redirect("agreements:summary", pk=round_.pk, slug=own.slug)
+    subregions = _visible_subregions(request, round_)
+    if len(subregions) == 1:  # a partner in one sub-region
+        return redirect("agreements:summary", pk=round_.pk, slug=subregions[0].slug)
     return render(
         request,
         "agreements/summary_choose.html",
-        {"round": round_, "subregions": SubRegion.objects.order_by("name")},
+        {"round": round_, "subregions": subregions},
     )
+
+
+def _visible_subregions(request: HttpRequest, round_: Round) -> list[SubRegion]:
+    """Every sub-region; for a partner those of its working area (issue 15)."""
+    return [
+        s
+        for s in SubRegion.objects.order_by("name")
+        if access.can_view_subregion_summary(request.user, round_, s)
+    ]
 
 
 def summary(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """One screen per sub-region: its numbers in a round, compared and in plain words."""
-    if not access.can_view_rounds(request.user):
+    if not access.can_view_some_rounds(request.user):
         raise PermissionDenied
     try:
         round_ = allocation_selectors.round_get(pk=pk)
     except Round.DoesNotExist:
         raise Http404(_("No round with this number.")) from None
     subregion = _subregion_or_404(slug)
+    access.require(access.can_view_subregion_summary(request.user, round_, subregion))
     data = decision_summary(round_, subregion)
     my_subregion_id = access.decision_subregion_id(request.user)
     return render(
@@ -389,6 +403,6 @@ def summary(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             and data.source == "proposal"
             and round_.status == RoundStatus.IN_REVIEW,
             "status_label": RoundStatus(round_.status).label,
-            "subregions": SubRegion.objects.order_by("name"),
+            "subregions": _visible_subregions(request, round_),
         },
     )

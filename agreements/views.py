@@ -135,10 +135,20 @@ def _page(
         "comments": rs.comments_of(round_, None),
         "comment_form": (
             forms.get("comment") or CommentForm(prefix="comment")
-            if access.can_comment_on_round(user) and not frozen
+            if access.can_comment_on_round(user, round_) and not frozen
             else None
         ),
-        "municipalities": _with_counts(rs.municipality_list(), overview.comment_counts),
+        # A partner sees the threads of the municipalities of its working area only.
+        "municipalities": _with_counts(
+            [
+                m
+                for m in rs.municipality_list()
+                if access.can_view_municipality_thread(user, round_, m)
+            ],
+            overview.comment_counts,
+        ),
+        # Partners (issue 15) read this page, not the computations or the round's history.
+        "can_view_rounds": access.can_view_rounds(user),
         "transfer_form": (
             forms.get("transfer") or _transfer_form(request) if live and in_review else None
         ),
@@ -153,8 +163,9 @@ def _page(
 
 
 def round_review(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require(access.can_view_rounds(request.user))
+    access.require(access.can_view_some_rounds(request.user))
     round_ = _round_or_404(pk)
+    access.require(access.can_view_round(request.user, round_))
     if request.method != "POST":
         return _page(request, round_, {})
     action = request.POST.get("action", "")
@@ -286,7 +297,7 @@ def _correct(request: HttpRequest, round_: Round) -> HttpResponse:
 
 
 def _comment(request: HttpRequest, round_: Round) -> HttpResponse:
-    access.require(access.can_comment_on_round(request.user))
+    access.require(access.can_comment_on_round(request.user, round_))
     form = CommentForm(request.POST, prefix="comment")
     if form.is_valid():
         try:
@@ -372,18 +383,19 @@ _ACTIONS = {
 
 def municipality_thread(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The thread of one municipality within a round."""
-    access.require(access.can_view_rounds(request.user))
+    access.require(access.can_view_some_rounds(request.user))
     round_ = _round_or_404(pk)
     municipality = Municipality.objects.filter(cbs_code=code).select_related("subregion").first()
     if municipality is None:
         raise Http404(_("No municipality with this code."))
-    can_write = access.can_comment_on_municipality(request.user, municipality) and not (
+    access.require(access.can_view_municipality_thread(request.user, round_, municipality))
+    can_write = access.can_comment_on_municipality(request.user, municipality, round_) and not (
         rs.round_is_frozen(round_)
     )
     form = CommentForm(request.POST or None, prefix="comment")
     status = 200
     if request.method == "POST":
-        access.require(access.can_comment_on_municipality(request.user, municipality))
+        access.require(access.can_comment_on_municipality(request.user, municipality, round_))
         if form.is_valid():
             try:
                 review_services.comment_add(

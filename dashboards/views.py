@@ -12,8 +12,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from accounts import access
+from agreements import selectors as agreement_selectors
 from allocation import selectors as allocation_selectors
 from allocation.models import Round, Scenario, ScenarioRun
+from municipalities.models import Municipality
 
 from . import charts, selectors
 from .forms import CompareForm, MapForm
@@ -237,10 +239,44 @@ def compare(request: HttpRequest, round_pk: int) -> HttpResponse:
     return render(request, "dashboards/compare.html", context)
 
 
+def _published_scenario_id(round_: Round) -> int | None:
+    """The scenario whose computation a partner may see: the agreed one of an adopted round,
+    else the one of the current proposal of a round in review (issue 15)."""
+    if round_.agreed_run_id is not None:
+        return (
+            ScenarioRun.objects.filter(pk=round_.agreed_run_id)
+            .values_list("scenario_id", flat=True)
+            .first()
+        )
+    proposal = agreement_selectors.current_proposal(round_)
+    return proposal.run.scenario_id if proposal is not None else None
+
+
+def _require_partner_may_see(
+    request: HttpRequest, round_: Round, scenario: Scenario, code: str
+) -> None:
+    """A partner sees the page of a municipality of its working area, for the published
+    computation of a round it may read; the others as `can_view_rounds` says."""
+    if access.partner_round_statuses(request.user) is None:
+        return
+    municipality = Municipality.objects.filter(cbs_code=code).first()
+    if municipality is None:
+        raise Http404(_("This computation has no municipality with this code."))
+    access.require(
+        access.can_view_results_of(
+            request.user,
+            round_,
+            municipality,
+            published=_published_scenario_id(round_) == scenario.pk,
+        )
+    )
+
+
 def municipality(request: HttpRequest, round_pk: int, scenario_pk: int, code: str) -> HttpResponse:
-    access.require(access.can_view_rounds(request.user))
+    access.require(access.can_view_some_rounds(request.user))
     round_ = _round_or_404(round_pk)
     scenario = _scenario_or_404(round_, scenario_pk)
+    _require_partner_may_see(request, round_, scenario, code)
     run = selectors.latest_run(scenario=scenario, full=True)
     context: dict[str, Any] = {"round": round_, "scenario": scenario, "run": run, "code": code}
     if run is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -229,6 +230,45 @@ def _monitoring(round_: Round) -> int:
     return made
 
 
+# The demo corporation's lettings (issue 15): submitted, not confirmed, so they do not count
+# in monitoring; Haarlem's officer can confirm them. A quarter without demo monitoring.
+DEMO_LETTINGS = {
+    "GM0392": {"urgent": 6, "status_holders": 5, "homeless": 3, "institution_leavers": 2},
+    "GM0473": {"urgent": 1, "status_holders": 2},
+}
+
+
+def corporation_lettings_ensure(round_: Round) -> int:
+    """Submitted lettings of Woonstichting Kennemerland for 2024 Q2 in Haarlem and Zandvoort,
+    made once. Returns the number of groups submitted now."""
+    from partners.models import LettingReport
+    from partners.selectors import letting_groups
+
+    user = get_user_model().objects.filter(username="corporatie.kennemerland").first()
+    if user is None or LettingReport.objects.filter(round=round_, submitted_by=user).exists():
+        return 0
+    groups = {g.code for g in letting_groups(round_)}
+    made = 0
+    for code, numbers in DEMO_LETTINGS.items():
+        made += partner_services.lettings_submit(
+            round_=round_,
+            municipality=Municipality.objects.get(cbs_code=code),
+            year=2024,
+            quarter=2,
+            values={
+                group: partner_services.LettingInput(
+                    lettings=str(number),
+                    source="Verhuursysteem Woonstichting Kennemerland (illustratief)",
+                    reference_date=date(2024, 6, 30),
+                )
+                for group, number in numbers.items()
+                if group in groups
+            },
+            user=user,
+        )
+    return made
+
+
 def earlier_round_ensure() -> EarlierRound:
     """The completed earlier round, made once; every later call only checks it."""
     programme = _user("programma")
@@ -249,6 +289,7 @@ def earlier_round_ensure() -> EarlierRound:
         round_.refresh_from_db()
     _documents(round_)
     realisations = _monitoring(round_)
+    corporation_lettings_ensure(round_)
     documents = AgreementDocument.objects.filter(round=round_)
     return EarlierRound(
         round=round_,
@@ -259,3 +300,55 @@ def earlier_round_ensure() -> EarlierRound:
         documents=documents.count(),
         realisations=realisations,
     )
+
+
+# --- The demo care provider's figures (issue 15) -------------------------------------------------
+
+DEMO_CARE_PROVIDER = "zorg.zuid-kennemerland"
+# Per municipality of Zuid-Kennemerland (CBS code): beds in shelter (MO) and places in
+# sheltered housing (BW) at locations there, and clients ready to move on from shelter and
+# from sheltered housing who come from it (persons).
+DEMO_CARE_FIGURES = {
+    "GM0392": (120, 85, 24, 14),  # Haarlem
+    "GM0397": (0, 14, 2, 4),  # Heemstede
+    "GM0377": (0, 18, 1, 3),  # Bloemendaal
+    "GM0473": (12, 0, 2, 1),  # Zandvoort
+}
+
+
+def care_figures_ensure() -> int:
+    """Illustrative figures of the demo care provider for the entry year, submitted and not
+    confirmed: they wait for the municipality's officer, so they count nowhere yet and no
+    demo number changes (confirming them makes the clients the groups' demand). Idempotent: a municipality with care figures of that year is left
+    as it is. Returns the number of municipalities entered."""
+    from figures import selectors as figure_selectors
+    from municipalities.models import MunicipalFigure
+    from partners import care_services
+
+    user = get_user_model().objects.filter(username=DEMO_CARE_PROVIDER).first()
+    if user is None:
+        return 0
+    year = figure_selectors.entry_year()
+    made = 0
+    for code, (beds, places, from_shelter, from_housing) in DEMO_CARE_FIGURES.items():
+        municipality = Municipality.objects.get(cbs_code=code)
+        if MunicipalFigure.objects.filter(
+            municipality=municipality, year=year, indicator__code__in=care_services.CARE_INDICATORS
+        ).exists():
+            continue
+        care_services.care_figures_submit(
+            municipality=municipality,
+            year=year,
+            figures=care_services.CareFigures(
+                shelter_beds=Decimal(beds),
+                sheltered_housing_places=Decimal(places),
+                clients_ready_shelter=Decimal(from_shelter),
+                clients_ready_sheltered_housing=Decimal(from_housing),
+                source="Demoregistratie zorgaanbieder (illustratief, vervang door eigen cijfers)",
+                reference_date=date(year, 1, 1),
+                explanation="Illustratieve demogegevens.",
+            ),
+            user=user,
+        )
+        made += 1
+    return made

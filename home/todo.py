@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import access
-from accounts.models import Membership, Role
+from accounts.models import PARTNER_ROLES, Membership, Role
 from agreements import selectors as agreement_selectors
 from agreements.models import ProposalStatus, Transfer, TransferStatus
 from agreements.summary import DecisionSummary, amount_text, decision_summary
@@ -26,9 +26,12 @@ from allocation import selectors as allocation_selectors
 from allocation.models import Round, RoundStatus
 from core.models import FigureStatus
 from figures import selectors as figure_selectors
+from figures import services as figure_services
 from monitoring import selectors as monitoring_selectors
 from monitoring.models import Realisation
 from municipalities.models import Municipality, SubRegion
+from partners import care_selectors, care_services
+from partners import selectors as partner_selectors
 
 OPEN_STATUSES = (
     RoundStatus.DRAFT,
@@ -590,6 +593,215 @@ def _programme(todo: Todo) -> None:
         todo.tasks.append(_programme_next(round_))
 
 
+# --- partners (issue 15) ---------------------------------------------------------------------
+
+
+def _corporation_figures(todo: Todo, area: frozenset[int]) -> None:
+    """Social rental stock and mutations the corporation still has to enter or submit."""
+    year = figure_selectors.entry_year()
+    rows = partner_selectors.corporation_figures(
+        municipality_ids=area, year=year, codes=figure_services.PARTNER_INDICATORS
+    )
+    to_submit = [
+        m.name
+        for m, figures in rows
+        if any(
+            figures.get(code) is None or figures[code].status == FigureStatus.DRAFT
+            for code in figure_services.PARTNER_INDICATORS
+        )
+    ]
+    waiting = [
+        m.name
+        for m, figures in rows
+        if m.name not in to_submit
+        and any(f.status == FigureStatus.SUBMITTED for f in figures.values())
+    ]
+    round_ = _figures_round()
+    due = _collecting_deadline(round_)
+    if to_submit:
+        todo.tasks.append(
+            Task(
+                title=ngettext(
+                    "Submit the social rental stock and mutations of %(year)s for %(n)s "
+                    "municipality",
+                    "Submit the social rental stock and mutations of %(year)s for %(n)s "
+                    "municipalities",
+                    len(to_submit),
+                )
+                % {"year": year, "n": len(to_submit)},
+                detail=", ".join(to_submit),
+                url=reverse("partners:corporation_home"),
+                link_text=_("To the figures of the corporation"),
+                due=due,
+                due_label=_("deadline for figures") if due else "",
+            )
+        )
+    if waiting:
+        todo.waiting.append(
+            _("Your figures of %(year)s wait for an officer of %(names)s to confirm them.")
+            % {"year": year, "names": ", ".join(waiting)}
+        )
+
+
+def _quarter_ended(year: int, quarter: int, today: date) -> bool:
+    return (year, quarter) < (today.year, (today.month - 1) // 3 + 1)
+
+
+def _corporation_lettings(todo: Todo, membership: Membership, area: frozenset[int]) -> None:
+    """The last quarter that has ended, per adopted round, without the corporation's lettings
+    for some municipality of its area."""
+    today = timezone.localdate()
+    for round_ in partner_selectors.letting_rounds():
+        rows = partner_selectors.lettings_overview(
+            organisation_id=membership.organisation_id or 0,
+            round_=round_,
+            municipality_ids=area,
+        )
+        ended = [
+            c for c in (rows[0][1] if rows else []) if _quarter_ended(c.year, c.quarter, today)
+        ]
+        if not ended:
+            continue
+        last = ended[-1]
+        missing = [
+            m.name
+            for m, cells in rows
+            if any(
+                c.status is None for c in cells if (c.year, c.quarter) == (last.year, last.quarter)
+            )
+        ]
+        if not missing:
+            continue
+        todo.tasks.append(
+            Task(
+                title=ngettext(
+                    "Enter your lettings of quarter %(quarter)s of %(year)s for %(n)s municipality",
+                    "Enter your lettings of quarter %(quarter)s of %(year)s for %(n)s "
+                    "municipalities",
+                    len(missing),
+                )
+                % {"quarter": last.quarter, "year": last.year, "n": len(missing)},
+                detail=_(
+                    "%(round)s: how many people of each target group got a home through your "
+                    "lettings in %(municipalities)s. The municipality confirms them."
+                )
+                % {"round": round_.name, "municipalities": ", ".join(missing)},
+                url=f"{reverse('partners:lettings_home')}?ronde={round_.pk}",
+                link_text=_("Enter the lettings"),
+            )
+        )
+
+
+def _care_figures(todo: Todo, area: frozenset[int]) -> None:
+    """Municipalities of the care provider's sub-region without all of this year's places
+    and clients ready to move on (a draft counts as missing), and those still waiting for
+    the municipality."""
+    year = figure_selectors.entry_year()
+    overview = care_selectors.care_overview(municipality_ids=area, year=year)
+    to_enter = [
+        r.municipality.name
+        for r in overview.rows
+        if any(
+            (cell := r.cell(code)) is None or cell.status == FigureStatus.DRAFT
+            for code in care_services.CARE_INDICATORS
+        )
+    ]
+    if to_enter:
+        todo.tasks.append(
+            Task(
+                title=ngettext(
+                    "Enter the places and clients ready to move on of %(year)s for %(n)s "
+                    "municipality",
+                    "Enter the places and clients ready to move on of %(year)s for %(n)s "
+                    "municipalities",
+                    len(to_enter),
+                )
+                % {"year": year, "n": len(to_enter)},
+                detail=", ".join(to_enter),
+                url=reverse("partners:care_home"),
+                link_text=_("Enter the figures"),
+            )
+        )
+    waiting = [m.name for m in overview.awaiting_municipalities]
+    if waiting:
+        todo.waiting.append(
+            _("The municipality still has to confirm your figures of %(year)s: %(names)s.")
+            % {"year": year, "names": ", ".join(waiting)}
+        )
+
+
+def _partner_cosign(todo: Todo, user: Any, membership: Membership) -> None:
+    """Adopted agreements of the working area that the organisation has not co-signed (or
+    must co-sign again: a new version asks again)."""
+    for item in partner_selectors.cosign_overview(
+        organisation_id=membership.organisation_id or 0,
+        subregion_ids=access.partner_subregion_ids(user),
+    ):
+        if item.acknowledgement is not None:
+            continue
+        todo.tasks.append(
+            Task(
+                title=_("Co-sign the agreement of %(subregion)s in %(round)s")
+                % {"subregion": item.subregion.name, "round": item.round.name},
+                detail=_(
+                    "Your organisation confirms that it knows the adopted agreement and "
+                    "works on it."
+                ),
+                url=reverse("partners:agreements"),
+                link_text=_("To the agreements"),
+            )
+        )
+
+
+def _partner_reading(todo: Todo, user: Any, membership: Membership) -> None:
+    """Rounds in review to follow and the province's supervision page."""
+    if membership.role == Role.PROVINCE:
+        todo.to_read.append(
+            Task(
+                title=_("The status-holder task of your municipalities against what was realised"),
+                url=reverse("partners:province"),
+                link_text=_("See the status holders"),
+            )
+        )
+    adopted = _latest_adopted()
+    if adopted is not None and access.can_view_round(user, adopted):
+        todo.to_read.append(
+            Task(
+                title=_("The adopted agreements of %(round)s") % {"round": adopted.name},
+                url=_review_url(adopted),
+                link_text=_("See the agreements"),
+            )
+        )
+    for round_ in _open_rounds():
+        if round_.status != RoundStatus.IN_REVIEW or not access.can_view_round(user, round_):
+            continue
+        todo.to_read.append(
+            Task(
+                title=_("%(round)s is in review: the proposal and the conversation")
+                % {"round": round_.name},
+                url=_review_url(round_, "h-comments"),
+                link_text=_("Read and respond"),
+            )
+        )
+
+
+def _partner(todo: Todo, user: Any, membership: Membership) -> None:
+    area = access.partner_municipality_ids(user)
+    if not area:
+        todo.waiting.append(
+            _("Your organisation has no working area yet. The programme team sets it.")
+        )
+        return
+    if membership.role == Role.CORPORATION:
+        _corporation_figures(todo, area)
+        _corporation_lettings(todo, membership, area)
+    if membership.role == Role.CARE_PROVIDER:
+        _care_figures(todo, area)
+    if membership.role in access.PARTNER_WRITERS:
+        _partner_cosign(todo, user, membership)
+    _partner_reading(todo, user, membership)
+
+
 def todo_for(user: Any, membership: Membership) -> Todo:
     """Everything waiting for this user, the next task first."""
     todo = Todo()
@@ -603,6 +815,8 @@ def todo_for(user: Any, membership: Membership) -> Todo:
         _chair(todo)
     elif membership.role == Role.PROGRAMME:
         _programme(todo)
+    elif membership.role in PARTNER_ROLES:
+        _partner(todo, user, membership)
     elif membership.role == Role.ADMIN:
         todo.tasks.append(
             Task(

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import access
-from accounts.models import Role
+from accounts.models import PARTNER_ROLES, Role
 from figures import selectors as figure_selectors
 from municipalities import selectors as municipality_selectors
 
+from .partner import partner_overview
 from .todo import todo_for
 
 
@@ -26,6 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
             municipality=municipality, include_unconfirmed=True
         )[:1]
         template = "home/officer.html"
+    elif membership.role in PARTNER_ROLES:
+        # A corporation, care provider or province (issue 15): its working area and rounds.
+        context["partner"] = partner_overview(request.user)
+        context["organisation"] = membership.organisation
+        template = "home/partner.html"
     elif membership.role in (Role.COORDINATOR, Role.STEERING):
         overview = municipality_selectors.subregion_overview()
         context["region"] = next(

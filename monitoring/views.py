@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from allocation.models import Round
+from core.models import FigureStatus
 from figures import importing
 from municipalities.models import Municipality
 
-from . import charts, selectors, services
+from . import charts, contributions, selectors, services
 from .forms import QuarterForm, UploadForm
 
 
@@ -69,6 +70,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     statuses = selectors.quarter_overview(
         round_=round_, municipality_ids=[m.pk for m in municipalities]
     )
+    if access.monitoring_confirmed_only(user):
+        # A partner (issue 15) sees which quarters are confirmed, not whose are in draft.
+        statuses = {k: v for k, v in statuses.items() if v == FigureStatus.CONFIRMED}
     quarters = selectors.round_quarters(round_)
     reports = [
         {
@@ -103,6 +107,9 @@ def quarter(request: HttpRequest, pk: int, code: str, year: int, quarter: int) -
     existing = selectors.quarter_realisations(
         round_=round_, municipality=municipality, year=year, quarter=quarter
     )
+    if access.monitoring_confirmed_only(request.user):
+        # A partner (issue 15) reads confirmed numbers only, never drafts.
+        existing = {k: r for k, r in existing.items() if r.status == FigureStatus.CONFIRMED}
     groups = selectors.agreed_groups(round_)
     can_enter = access.can_enter_realisations(request.user, municipality)
     form = QuarterForm(
@@ -169,6 +176,16 @@ def quarter(request: HttpRequest, pk: int, code: str, year: int, quarter: int) -
         for r in confirmable
     )
     rows = [{"group": g, "realisation": existing.get(g.code)} for g in groups]
+    # Lettings reported by housing corporations (issue 15): who entered which part. Not for
+    # a partner, who reads confirmed numbers only (another corporation's are not its own).
+    group_names = {g.code: g.name for g in groups}
+    lettings = [
+        {"group": group_names.get(c.group_code, c.group_code), "line": c}
+        for c in contributions.for_quarter(
+            round_=round_, municipality=municipality, year=year, quarter=quarter
+        )
+        if not access.monitoring_confirmed_only(request.user)
+    ]
     return render(
         request,
         "monitoring/quarter.html",
@@ -179,6 +196,7 @@ def quarter(request: HttpRequest, pk: int, code: str, year: int, quarter: int) -
             "quarter": quarter,
             "form": form,
             "rows": rows,
+            "lettings": lettings,
             "can_enter": can_enter,
             "can_submit": can_enter and "draft" in statuses,
             "can_confirm": can_confirm,

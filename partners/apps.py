@@ -14,3 +14,21 @@ class PartnersConfig(AppConfig):
         from .selectors import AcknowledgementSource
 
         acknowledgements.source_register(AcknowledgementSource())
+
+        # Monitoring's quarter page shows which corporation reported which lettings through
+        # this port (monitoring sits below partners and does not import it).
+        from monitoring import contributions
+
+        from .selectors import LettingContributions
+
+        contributions.source_register(LettingContributions())
+
+        # A care provider's confirmed clients ready to move on become a group's demand, in
+        # the confirmation's transaction (figures sits below partners and does not import it).
+        from figures.signals import figures_confirmed
+
+        from .receivers import care_clients_become_demand
+
+        figures_confirmed.connect(
+            care_clients_become_demand, dispatch_uid="partners.care_clients_become_demand"
+        )

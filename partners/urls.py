@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import care, lettings, views
 
 app_name = "partners"
 
@@ -12,6 +12,18 @@ urlpatterns = [
         "corporatie/cijfers/<str:code>/<int:year>/",
         views.corporation_figures,
         name="corporation_figures",
+    ),
+    path("corporatie/verhuringen/", lettings.lettings_home, name="lettings_home"),
+    path(
+        "corporatie/verhuringen/<int:pk>/<str:code>/<int:year>/kwartaal-<int:quarter>/",
+        lettings.lettings_quarter,
+        name="lettings_quarter",
+    ),
+    path("zorgaanbieder/plaatsen/", care.care_home, name="care_home"),
+    path(
+        "zorgaanbieder/plaatsen/<str:code>/<int:year>/",
+        care.care_figures,
+        name="care_figures",
     ),
     path("partner/afspraken/", views.agreements_page, name="agreements"),
     path(

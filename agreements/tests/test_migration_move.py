@@ -22,6 +22,12 @@ def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
 
 @pytest.mark.django_db(transaction=True)
 def test_rows_written_in_the_old_layout_are_read_by_the_agreements_app() -> None:
+    # Going back before the move also takes back the partner roles (accounts 0002 needs the
+    # partners app, which needs agreements): the demo's partner people do not fit the old
+    # 12-character role column, so they go first (this test's database is flushed after).
+    from accounts.models import Membership
+
+    Membership.objects.filter(organisation__isnull=False).delete()
     executor = _migrate(BEFORE_MOVE)
     old = executor.loader.project_state([BEFORE_MOVE[0]]).apps
     assert "proposal" in old.all_models["allocation"]  # the old layout

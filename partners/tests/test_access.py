@@ -103,18 +103,17 @@ def test_partners_download_adopted_agreements_of_their_area_only(
 def test_partners_are_refused_where_they_have_no_business(user_named, username) -> None:
     user = user_named(username)
     haarlem = muni(HAARLEM)
-    # Not the rounds, scenarios, computations and their threads (drafts of the region).
+    # Not the rounds' working pages, scenarios and computations; what they do read of a round
+    # (review, threads, published results) is in test_reading.py, per round.
     assert not access.can_view_rounds(user)
     assert not access.can_manage_rounds(user)
     assert not access.can_export_results(user)
     assert not access.can_comment_on_round(user)
     assert not access.can_comment_on_municipality(user, haarlem)
-    # Not a municipality's own figures before they are confirmed, nor its monitoring.
+    # Not a municipality's own figures before they are confirmed; monitoring read-only.
     assert not access.can_view_municipality_drafts(user, haarlem)
     assert not access.can_edit_municipality_figures(user, haarlem)
     assert not access.can_confirm_municipality_figures(user, haarlem, submitted_by_id=None)
-    assert not access.can_view_monitoring(user)
-    assert not access.can_view_monitoring_of(user, haarlem)
     assert not access.can_enter_realisations(user, haarlem)
     assert not access.can_view_completeness(user)
     assert not access.can_import_any_figures(user)
@@ -198,10 +197,11 @@ def test_the_menu_offers_partners_only_what_they_may_open(client_for) -> None:
     corporation = _nav(client_for, "corporatie.kennemerland")
     assert reverse("partners:corporation_home") in corporation
     assert reverse("partners:agreements") in corporation
+    # Monitoring of its working area (read-only, confirmed numbers: test_reading.py).
+    assert f'href="{reverse("monitoring:index")}"' in corporation
     for refused in (
         "allocation:round_list",
         "dashboards:index",
-        "monitoring:index",
         "figures:home",
     ):
         assert f'href="{reverse(refused)}"' not in corporation, refused
