@@ -31,7 +31,8 @@ def test_corporation_enters_lettings_the_officer_confirms_and_monitoring_counts_
     quarter_path = f"{home_path}{adopted.pk}/GM0392/2026/kwartaal-1/"
     login("corporatie.kennemerland")
     page.goto(f"{app_url}/corporatie/cijfers/")
-    page.locator(f"a[href='{home_path}']").click()
+    assert page.locator(f"nav a[href='{home_path}']").is_visible()  # in the menu too
+    page.locator(f"main a[href='{home_path}']").click()
     page.wait_for_url(re.compile(rf"{home_path}$"))
     _axe_clean(page, "lettings home, nothing reported")
     page.locator(f"a[href='{quarter_path}']").click()
