@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,11 +23,34 @@ from accounts.services import membership_assign
 from agreements import services as agreement_services
 from agreements.selectors import NotAdopted, agreed_result
 from allocation.models import Round, RoundStatus
-from municipalities.models import SubRegion
+from core.models import FigureStatus
+from figures import validation as v
+from monitoring import selectors as monitoring_selectors
+from monitoring import validation as mv
+from monitoring.models import Realisation
+from municipalities.models import Municipality, SubRegion
+from reports import services as document_services
+from target_groups.models import TargetGroup
 
-from .models import ROLE_OF_KIND, Acknowledgement, OrganisationKind, PartnerOrganisation
+from . import selectors
+from .models import (
+    ROLE_OF_KIND,
+    Acknowledgement,
+    LettingReport,
+    OrganisationKind,
+    PartnerOrganisation,
+)
 
 log = logging.getLogger(__name__)
+
+_REALISATION_RELATIONS = [
+    "round",
+    "municipality",
+    "group",
+    "updated_by",
+    "submitted_by",
+    "confirmed_by",
+]
 
 # A province observes the agreements; corporations and care providers co-sign them.
 PARTY_ROLE_OF_KIND = {
@@ -71,8 +97,9 @@ class CosignRefused(Exception):
 
 def agreement_cosign(*, round_: Round, subregion: SubRegion, user: Any) -> Acknowledgement:
     """A corporation or care provider co-signs the adopted agreement of a sub-region of its
-    working area: an acknowledgement bound to the approved digest, with who and when.
-    Idempotent for the same digest."""
+    working area: an acknowledgement bound to the approved digest, with who and when, and a
+    new edition of the agreement's PDF that lists it (reports.services.
+    agreement_edition_schedule). Idempotent for the same digest."""
     if not access.can_cosign_agreement(user, subregion):
         raise PermissionDenied
     membership = access.membership_of(user)
@@ -101,6 +128,9 @@ def agreement_cosign(*, round_: Round, subregion: SubRegion, user: Any) -> Ackno
         )
         acknowledgement.full_clean()
         acknowledgement.save()
+        # A new edition of the PDF (sub-region and MRA) lists the acknowledgement; the
+        # earlier edition stays as made. Sent to the queue once this commits.
+        document_services.agreement_edition_schedule(round_id=round_.pk, subregion_id=subregion.pk)
     log.info(
         "co-signed: %s for %s, round %s, digest %s",
         user.get_username(),
@@ -169,3 +199,165 @@ def person_invite(
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     log.info("invited %s to %s (by %s)", email, organisation.slug, user.get_username())
     return person
+
+
+# --- A corporation's lettings per quarter (issue 15) ------------------------------------------
+
+
+class LettingsRejected(Exception):
+    """Nothing was saved: the issues say what to correct (figures.validation.Issue)."""
+
+    def __init__(self, issues: list[v.Issue]) -> None:
+        super().__init__("; ".join(i.message for i in issues))
+        self.issues = issues
+
+
+@dataclass(frozen=True)
+class LettingInput:
+    """The lettings to one group as entered: raw text or a number, with source and date."""
+
+    lettings: Any
+    source: str
+    reference_date: Any
+
+
+def _lettings_text(reports: list[LettingReport]) -> str:
+    """The part of a realised number's source that names the corporations and theirs."""
+    return "; ".join(
+        f"{r.organisation.name}: {r.source}"
+        for r in sorted(reports, key=lambda r: r.organisation.name)
+    )
+
+
+def _short(text: str) -> str:
+    limit = v.SOURCE_MAX_LENGTH
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def lettings_submit(
+    *,
+    round_: Round,
+    municipality: Municipality,
+    year: int,
+    quarter: int,
+    values: Mapping[str, LettingInput],
+    user: Any,
+) -> int:
+    """A corporation submits its lettings of one quarter in a municipality of its working
+    area; returns how many groups changed.
+
+    Each organisation keeps its own number per group (LettingReport), so two corporations
+    in one municipality add up. The municipality's realised number of the group
+    (monitoring.Realisation) becomes its own part (what its officer entered beyond the
+    lettings) plus the sum of every corporation's lettings, submitted by this user: an
+    officer of the municipality confirms it in monitoring (four eyes across the two
+    organisations). Until then it does not count. Groups left out stay as they are."""
+    if not access.can_enter_partner_figures(user, municipality):
+        raise PermissionDenied
+    membership = access.membership_of(user)
+    assert membership is not None  # noqa: S101 - can_enter_partner_figures checked it
+    assert membership.organisation is not None  # noqa: S101 - the database ties them
+    organisation: PartnerOrganisation = membership.organisation
+    issues = mv.check_quarter_in_period(year, quarter, monitoring_selectors.round_quarters(round_))
+    groups = {g.code: g for g in selectors.letting_groups(round_)}
+    checked: list[tuple[TargetGroup, int, str, date]] = []
+    for code, entry in values.items():
+        if code not in groups:
+            issues.append(v.Issue("M003", code, params={"raw": code}))
+            continue
+        key = mv.field_key(code)
+        parsed, number_issues = v.parse_number(entry.lettings, key=key)
+        issues += number_issues
+        if parsed is None and not number_issues:
+            issues.append(v.Issue("M004", key, fields=(key,)))
+        source = (entry.source or "").strip()
+        issues += v.check_source(source, row=code)
+        reference_date, date_issues = v.parse_date(entry.reference_date, row=code)
+        if reference_date is None and not date_issues:
+            date_issues = [v.Issue("V008", code, part="reference_date", fields=(code,))]
+        issues += date_issues
+        if parsed is not None and reference_date is not None and not issues:
+            checked.append((groups[code], int(parsed), source, reference_date))
+    if issues:
+        raise LettingsRejected(issues)
+    now = timezone.now()
+    changed = 0
+    where: dict[str, Any] = {
+        "round": round_,
+        "municipality": municipality,
+        "year": year,
+        "quarter": quarter,
+    }
+    with transaction.atomic():
+        realisations = {
+            r.group_id: r for r in Realisation.objects.select_for_update().filter(**where)
+        }
+        reports: dict[int, list[LettingReport]] = {}
+        for r in (
+            LettingReport.objects.select_for_update()
+            .filter(**where)
+            .select_related("organisation")
+            .order_by("pk")
+        ):
+            reports.setdefault(r.group_id, []).append(r)
+        for group, number, source, reference_date in checked:
+            before = reports.get(group.pk, [])
+            own = next((r for r in before if r.organisation_id == organisation.pk), None)
+            if own is not None and (own.lettings, own.source, own.reference_date) == (
+                number,
+                source,
+                reference_date,
+            ):
+                continue
+            if own is None:
+                own = LettingReport(organisation=organisation, group=group, **where)
+            old_sum = sum(r.lettings for r in before)
+            old_text = _lettings_text(before)
+            own.lettings = number
+            own.source = source
+            own.reference_date = reference_date
+            own.submitted_by = user
+            own.submitted_at = now
+            own.full_clean(exclude=["organisation", "round", "municipality", "group"])
+            own._history_user = user  # type: ignore[attr-defined]
+            own._change_reason = "lettings"  # type: ignore[attr-defined]
+            own.save()
+            after = [r for r in before if r.pk != own.pk] + [own]
+            realisation = realisations.get(group.pk)
+            if realisation is None:
+                realisation = Realisation(group=group, version=0, realised=0, **where)
+                own_part, own_source = 0, ""
+            else:
+                own_part = max(0, realisation.realised - old_sum)
+                own_source = realisation.source.removesuffix(old_text).removesuffix("; ")
+            text = _lettings_text(after)
+            realisation.realised = own_part + sum(r.lettings for r in after)
+            realisation.source = _short(f"{own_source}; {text}" if own_part else text)
+            dates = [r.reference_date for r in after]
+            if own_part and realisation.reference_date:
+                dates.append(realisation.reference_date)
+            realisation.reference_date = max(dates)
+            realisation.status = FigureStatus.SUBMITTED
+            realisation.illustrative = False
+            realisation.updated_by = user
+            realisation.submitted_by = user
+            realisation.confirmed_by = None
+            realisation.confirmed_at = None
+            realisation.version += 1
+            realisation.full_clean(exclude=_REALISATION_RELATIONS)
+            realisation._history_user = user  # type: ignore[attr-defined]
+            realisation._change_reason = (  # type: ignore[attr-defined]
+                f"lettings of {organisation.slug}"
+            )
+            realisation.save()
+            changed += 1
+    log.info(
+        "lettings: %s of %s submitted %s groups for %s %s-Q%s",
+        user.get_username(),
+        organisation.slug,
+        changed,
+        municipality.cbs_code,
+        year,
+        quarter,
+    )
+    return changed

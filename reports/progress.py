@@ -24,7 +24,7 @@ FINISHED = (DocumentStatus.READY, DocumentStatus.FAILED)
 @dataclass(frozen=True)
 class DocumentsProgress:
     round: Round
-    documents: list[AgreementDocument]  # those this user may download, MRA first
+    documents: list[AgreementDocument]  # newest editions this user may download, MRA first
     can_retry: bool  # the user may press "Opnieuw proberen"
     retryable: bool  # some document failed or got stuck
 
@@ -57,7 +57,7 @@ def documents_progress(*, round_: Round, user: Any) -> DocumentsProgress:
     """The agreements of an adopted round that the user may download, with their status."""
     documents = [
         d
-        for d in selectors.agreement_documents_of(round_=round_)
+        for d in selectors.agreement_documents_latest(round_=round_)
         if access.can_download_agreement(user, d.subregion)
     ]
     now = timezone.now()

@@ -13,6 +13,10 @@ demand (``manage.py reap_jobs``, which runs every app's reaper through core.jobs
    sent (its message was lost, or the broker was away when the round was adopted), or
    "being made" longer than GENERATION_STALE_AFTER (its worker died).
 
+Rows are swept one by one, whatever their edition (a document has editions: a partner's
+co-sign adds one, see reports.services.agreement_edition_schedule); step 1 counts the
+editions 1, which every scope has once scheduled.
+
 A document that never reached a worker keeps 0 attempts and is sent again at every sweep
 until the broker is back. Every step claims rows with a conditional UPDATE, so two sweeps
 at once send a document once. The limits live in reports.services.

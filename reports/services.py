@@ -7,6 +7,12 @@ once the transaction commits. `agreement_generate` (the task's body) claims one 
 with a conditional UPDATE (pending -> generating), renders it and stores the bytes with
 their SHA-256; a second delivery finds nothing to claim and does nothing.
 
+A document has editions: edition 1 is made at adoption; `agreement_edition_schedule` (called
+when a partner co-signs, partners.services) adds a new edition of the sub-region's and the
+MRA's document, with the same agreed numbers and approved digest, so that the new PDF lists
+the acknowledgement. Earlier editions stay as made. Every function below that looks for
+"the" document of a scope takes its newest edition.
+
 Nothing stays "pending" silently: `agreements_resume_stuck` (a periodic Celery beat job and
 `manage.py resume_agreements`) sends again every document that waited or was being made for
 longer than a few minutes, and the programme team can make a document again
@@ -33,6 +39,7 @@ from core.jobs import JobNotSent, publish, task_named
 from municipalities.models import SubRegion
 
 from . import background, selectors
+from . import wording as w
 from .models import AgreementDocument, DocumentStatus
 from .pdf import render_pdf_document
 
@@ -109,9 +116,7 @@ def agreements_schedule(*, round_id: int) -> list[int]:
             ) from None
         now = timezone.now()
         scopes: list[SubRegion | None] = [None, *SubRegion.objects.order_by("name")]
-        existing = {
-            d.subregion_id: d for d in AgreementDocument.objects.filter(round=round_).defer("pdf")
-        }
+        existing = _latest_editions(round_)
         send: list[int] = []
         for subregion in scopes:
             key = subregion.pk if subregion is not None else None
@@ -127,6 +132,15 @@ def agreements_schedule(*, round_id: int) -> list[int]:
                 doc.full_clean()
                 doc.save()
                 send.append(doc.pk)
+            elif doc.status == DocumentStatus.READY:
+                # Kept as made (append-only; on PostgreSQL a trigger too); an agreed
+                # round's numbers cannot change there either.
+                if doc.digest != agreed.digest:
+                    logger.warning(
+                        "ready agreement %s carries another digest than round %s; kept",
+                        doc.pk,
+                        round_.pk,
+                    )
             elif doc.digest != agreed.digest or doc.status == DocumentStatus.FAILED:
                 AgreementDocument.objects.filter(pk=doc.pk).update(
                     status=DocumentStatus.PENDING,
@@ -145,6 +159,74 @@ def agreements_schedule(*, round_id: int) -> list[int]:
                 AgreementDocument.objects.filter(pk=doc.pk).update(queued_at=now)
                 send.append(doc.pk)
         logger.info("agreements of round %s scheduled (%s to make)", round_.pk, len(send))
+        _enqueue_on_commit(send)
+    return send
+
+
+def _latest_editions(round_: Round) -> dict[int | None, AgreementDocument]:
+    """Per sub-region id (None for the MRA) the newest edition of the round's document."""
+    latest: dict[int | None, AgreementDocument] = {}
+    for document in (
+        AgreementDocument.objects.filter(round=round_).defer("pdf").order_by("edition", "pk")
+    ):
+        latest[document.subregion_id] = document
+    return latest
+
+
+def agreement_edition_schedule(*, round_id: int, subregion_id: int) -> list[int]:
+    """A new edition of the sub-region's document and of the MRA's (which lists every
+    partner), after a partner co-signed the adopted agreement: same numbers, same approved
+    digest, made once the transaction commits. Returns the ids sent.
+
+    Per scope: without any document yet nothing is added (edition 1, made at adoption or by
+    the reaper, reads the acknowledgements when it is made); a newest edition that still
+    waits is sent again and one that failed goes back to waiting, since either is made with
+    the acknowledgements of that moment; a newest edition that is ready or being made gets
+    a successor (edition + 1). Nothing happens for a round that is not adopted."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_id)
+        if not selectors.round_is_adopted(round_):
+            return []
+        agreed = selectors.agreed_result(round_)
+        latest = _latest_editions(round_)
+        now = timezone.now()
+        send: list[int] = []
+        for key in (subregion_id, None):
+            doc = latest.get(key)
+            if doc is None:
+                continue
+            if doc.status in (DocumentStatus.PENDING, DocumentStatus.FAILED):
+                changed = AgreementDocument.objects.filter(
+                    pk=doc.pk, status__in=[DocumentStatus.PENDING, DocumentStatus.FAILED]
+                ).update(
+                    status=DocumentStatus.PENDING,
+                    error_message="",
+                    queued_at=now,
+                    started_at=None,
+                    finished_at=None,
+                    attempts=0,
+                )
+                if changed:
+                    send.append(doc.pk)
+                    continue
+            new = AgreementDocument(
+                round=round_,
+                subregion_id=key,
+                edition=doc.edition + 1,
+                run_digest=agreed.run_digest,
+                digest=agreed.digest,
+                queued_at=now,
+            )
+            new.full_clean()
+            new.save()
+            send.append(new.pk)
+        if send:
+            logger.info(
+                "new editions of the agreements of round %s (sub-region %s): %s",
+                round_.pk,
+                subregion_id,
+                send,
+            )
         _enqueue_on_commit(send)
     return send
 
@@ -323,11 +405,12 @@ def agreements_resume_stuck(*, now: datetime | None = None) -> list[int]:
 def agreements_schedule_missing() -> list[int]:
     """Schedule the documents of every agreed round that has fewer than one per sub-region
     plus the MRA (the adoption committed but its scheduling never ran, e.g. the process
-    stopped in between). Returns the ids sent."""
+    stopped in between). Every scope has an edition 1 once scheduled, so those are counted.
+    Returns the ids sent."""
     expected = SubRegion.objects.count() + 1
     rounds = list(
         Round.objects.filter(status=RoundStatus.AGREED, agreed_run__isnull=False)
-        .annotate(documents=Count("agreement_documents"))
+        .annotate(documents=Count("agreement_documents", filter=Q(agreement_documents__edition=1)))
         .filter(documents__lt=expected)
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -355,10 +438,25 @@ def agreement_render(*, document: AgreementDocument) -> tuple[bytes, int]:
         scope = subregion.name if subregion is not None else None
         rendered = render_pdf_document(
             TEMPLATE,
-            {"doc": content, "numbers_digest": selectors.scope_numbers_digest(agreed, scope)},
+            {
+                "doc": content,
+                "numbers_digest": selectors.scope_numbers_digest(agreed, scope),
+                "edition": document.edition,
+                "edition_line": edition_line(document.edition, content.partners),
+            },
             title=f"{round_.pk}-{document.scope_slug}",
         )
     return rendered.content, rendered.pages
+
+
+def edition_line(edition: int, partners: list[Any]) -> str:
+    """What the PDF says of its edition (Dutch): "2 — met medeondertekening van A en B",
+    naming the partners whose acknowledgement its party list shows."""
+    names = [p.name for p in partners if getattr(p, "acknowledged", "")]
+    line = str(edition)
+    if names:
+        line += f" — met medeondertekening van {w.nl_list(names)}"
+    return line
 
 
 class _ChangedAgreement(Exception):

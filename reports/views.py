@@ -64,9 +64,9 @@ def round_agreements(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.round_is_adopted(round_):
         return _not_adopted(request, round_)
     documents = [
-        d
-        for d in selectors.agreement_documents_of(round_=round_)
-        if access.can_download_agreement(request.user, d.subregion)
+        e
+        for e in selectors.agreement_document_editions(round_=round_)
+        if access.can_download_agreement(request.user, e.subregion)
     ]
     return render(
         request,
@@ -80,9 +80,20 @@ def round_agreements(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _edition_asked(request: HttpRequest) -> int | None:
+    """The edition in ``?editie=<n>``; None without it; 404 when it is not a number."""
+    value = request.GET.get("editie")
+    if value is None:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 32767:
+        raise Http404(_("No edition with this number."))
+    return int(value)
+
+
 def agreement_download(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
     """One PDF agreement, as a download: whoever `can_download_agreement` lets in, partners
-    of the sub-region's working area included (they do not see the rounds themselves)."""
+    of the sub-region's working area included (they do not see the rounds themselves).
+    The newest ready edition, or with ``?editie=<n>`` that earlier edition."""
     round_ = _round_or_404(pk)
     try:
         subregion = selectors.subregion_from_scope(scope)
@@ -91,7 +102,17 @@ def agreement_download(request: HttpRequest, pk: int, scope: str) -> HttpRespons
     access.require(access.can_download_agreement(request.user, subregion))
     if not selectors.round_is_adopted(round_):
         return _not_adopted(request, round_)
-    document = selectors.agreement_document_get(round_=round_, scope=scope, with_pdf=True)
+    edition = _edition_asked(request)
+    document = selectors.agreement_document_edition(
+        round_=round_, scope=scope, edition=edition, ready=True, with_pdf=True
+    )
+    if (
+        document is None
+        and edition is not None
+        and selectors.agreement_document_edition(round_=round_, scope=scope, edition=edition)
+        is None
+    ):
+        raise Http404(_("No edition with this number."))
     if document is None or document.status != DocumentStatus.READY or document.pdf is None:
         return _unavailable(
             request,
@@ -102,9 +123,11 @@ def agreement_download(request: HttpRequest, pk: int, scope: str) -> HttpRespons
             round_=round_,
         )
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    suffix = f"-editie-{document.edition}" if document.edition > 1 else ""
     response["Content-Disposition"] = (
-        f'attachment; filename="afspraken-{round_.pk}-{document.scope_slug}.pdf"'
+        f'attachment; filename="afspraken-{round_.pk}-{document.scope_slug}{suffix}.pdf"'
     )
+    response["X-Agreement-Edition"] = str(document.edition)
     response["X-Content-SHA256"] = document.sha256
     return response
 
@@ -157,7 +180,7 @@ def agreement_regenerate(request: HttpRequest, pk: int, scope: str) -> HttpRespo
     """Make one agreement again (programme team, chair): back to waiting, then to the queue."""
     access.require(access.can_retry_agreements(request.user))
     round_ = _round_or_404(pk)
-    document = selectors.agreement_document_get(round_=round_, scope=scope)
+    document = selectors.agreement_document_edition(round_=round_, scope=scope)
     if document is None:
         raise Http404(_("No agreement of this round with this name."))
     try:

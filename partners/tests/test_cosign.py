@@ -137,3 +137,40 @@ def test_an_acknowledgement_of_another_digest_does_not_count(round_, user_named)
     )
     Acknowledgement.objects.filter(pk=ack.pk).update(digest="0" * 64)
     assert selectors.acknowledgements_valid(round_) == []
+
+
+def test_a_cosign_schedules_a_new_edition_of_the_pdfs_once(
+    round_, user_named, django_capture_on_commit_callbacks
+) -> None:
+    import hashlib
+
+    from django.utils import timezone
+
+    from reports.models import AgreementDocument, DocumentStatus
+
+    pdf = b"%PDF-1.7\n% stand-in\n%%EOF\n"
+    for subregion in (zk(), None, SubRegion.objects.get(slug="amsterdam")):
+        AgreementDocument.objects.create(
+            round=round_,
+            subregion=subregion,
+            run_digest=round_.agreed_run.digest,
+            digest=agreed_result(round_).digest,
+            status=DocumentStatus.READY,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            finished_at=timezone.now(),
+        )
+    corporation = user_named("corporatie.kennemerland")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        agreement_cosign(round_=round_, subregion=zk(), user=corporation)
+    assert len(callbacks) == 1  # sent to the queue once the co-sign commits
+    second = AgreementDocument.objects.filter(round=round_, edition=2)
+    assert {(d.subregion_id, d.status) for d in second} == {
+        (zk().pk, DocumentStatus.PENDING),
+        (None, DocumentStatus.PENDING),
+    }
+    # The same co-sign again changes nothing and makes no further edition.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        agreement_cosign(round_=round_, subregion=zk(), user=corporation)
+    assert callbacks == []
+    assert AgreementDocument.objects.filter(round=round_).count() == 5

@@ -9,8 +9,10 @@
 2. Reads the numbers code (``mra-cijfers:<hex>``): it must be the SHA-256 of the agreed
    numbers of the document's scope, so a PDF made from other numbers (for example without
    an accepted transfer) fails.
-3. The file's SHA-256 equal to a stored PDF of the round proves it is that file. Any other
-   rendering counts only when its text (pdftotext) shows every agreed number of its scope.
+3. The file's SHA-256 equal to a stored PDF of the round proves it is that file: the newest
+   edition of its scope or an earlier one (an edition adds partners' acknowledgements, never
+   other numbers). Any other rendering counts only when its text (pdftotext) shows every
+   agreed number of its scope.
 
 Exit codes: 0 valid; 1 not valid; 2 the file cannot be read.
 """
@@ -80,7 +82,9 @@ class Command(BaseCommand):
             f"{len(agreed.transfers)} transfer(s)."
         )
         numbers_code = read_keyword(content, "mra-cijfers")
-        scopes = {d.subregion.name if d.subregion else None: d for d in documents}
+        scopes: dict[str | None, list[AgreementDocument]] = {}
+        for d in sorted(documents, key=lambda d: -d.edition):  # newest edition first
+            scopes.setdefault(d.subregion.name if d.subregion else None, []).append(d)
         scope = next(
             (s for s in scopes if numbers_code == selectors.scope_numbers_digest(agreed, s)),
             ...,
@@ -91,16 +95,22 @@ class Command(BaseCommand):
                 "round's agreements.",
                 returncode=1,
             )
-        document: AgreementDocument = scopes[scope]
+        editions = scopes[scope]
         label = scope or "whole MRA"
         sha256 = hashlib.sha256(content).hexdigest()
-        if sha256 == document.sha256:
-            self.stdout.write(f"SHA-256 matches the stored agreement of {label}.")
+        document = next((d for d in editions if d.sha256 == sha256), None)
+        if document is not None:
+            newest = editions[0].edition
+            later = f" (a later edition, {newest}, exists)" if document.edition < newest else ""
+            self.stdout.write(
+                f"SHA-256 matches the stored agreement of {label}, edition "
+                f"{document.edition}{later}."
+            )
         else:
             missing = self._missing_numbers(content, agreed, scope)
             if missing is None:
                 raise CommandError(
-                    f"NOT VALID: this is not the stored PDF of {label} (SHA-256 {sha256}) and "
+                    f"NOT VALID: this is not a stored PDF of {label} (SHA-256 {sha256}) and "
                     "its text cannot be read to compare the numbers (install pdftotext).",
                     returncode=1,
                 )
@@ -112,7 +122,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(
                 self.style.WARNING(
-                    f"Note: SHA-256 {sha256} is not the stored PDF of {label} (another "
+                    f"Note: SHA-256 {sha256} is not a stored PDF of {label} (another "
                     "rendering); every agreed number in its text matches."
                 )
             )
