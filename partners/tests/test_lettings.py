@@ -333,12 +333,14 @@ def test_the_corporations_todo_asks_for_the_last_ended_quarter(
 
     [task] = lettings_tasks()
     assert task.url.endswith(f"?ronde={round_.pk}")
-    assert "1" in task.title and "2026" in task.title
-    assert "Haarlem" in task.detail and "Zandvoort" in task.detail
+    assert "kwartaal 1 van 2026" in task.title
+    assert "voor 2 gemeenten" in task.title
+    assert task.detail.endswith("in Haarlem, Zandvoort. De gemeente bevestigt dit.")
 
     _submit(round_, corporation, HAARLEM, urgent=2)
     [task] = lettings_tasks()
-    assert "Haarlem" not in task.detail and "Zandvoort" in task.detail
+    assert "voor 1 gemeente" in task.title
+    assert task.detail.endswith("in Zandvoort. De gemeente bevestigt dit.")
 
     _submit(round_, corporation, ZANDVOORT, urgent=1)
     assert lettings_tasks() == []
