@@ -85,7 +85,7 @@ def adopt_demo_round() -> int:
 
 def measure(run, repeats: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
     """Wall-clock and CPU times (this process) per repetition, after one warm-up."""
-    run()  # warm-up: imports, fonts, the first vl-convert call
+    run()  # warm-up: imports, fonts, templates
     times, cpu = [], []
     for _ in range(repeats):
         start, start_cpu = time.perf_counter(), time.process_time()

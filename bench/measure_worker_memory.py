@@ -78,6 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--documents", type=int, default=50)
     parser.add_argument("--max-memory-per-child", type=int, default=200_000)
+    parser.add_argument("--timeout", type=int, default=300, help="seconds to wait for one document")
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "")
     if not redis_url:
@@ -149,6 +150,7 @@ def main() -> int:
                 status=DocumentStatus.FAILED, pdf=None, sha256="", error_message="x"
             )
             start = time.monotonic()
+            made = 0
             for n in range(args.documents):
                 document_id = ids[n % len(ids)]
                 AgreementDocument.objects.filter(pk=document_id).update(
@@ -162,11 +164,15 @@ def main() -> int:
                     finished_at=None,
                 )
                 sender.send_task(services.TASK, args=(document_id,), ignore_result=True)
+                waited = time.monotonic() + args.timeout
                 while True:
                     doc = AgreementDocument.objects.defer("pdf").get(pk=document_id)
                     if doc.status in (DocumentStatus.READY, DocumentStatus.FAILED):
                         break
+                    if time.monotonic() > waited:
+                        raise SystemExit(f"document {n + 1} was not made within {args.timeout} s")
                     time.sleep(0.2)
+                made += doc.status == DocumentStatus.READY
                 time.sleep(1)  # a replaced child starts again
                 child, total = sampler.sample()
                 print(
@@ -179,7 +185,8 @@ def main() -> int:
             sampler.stop.set()
             child, total = sampler.sample()
             print(
-                f"after {args.documents} documents in {elapsed:.0f} s "
+                f"after {args.documents} documents ({made} made, the rest failed) in "
+                f"{elapsed:.0f} s "
                 f"(max-memory-per-child {args.max_memory_per_child or 'off'}): child "
                 f"{child / 1024:.0f} MB, worker {total / 1024:.0f} MB; peak child "
                 f"{sampler.peak_child / 1024:.0f} MB, peak worker "

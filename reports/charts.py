@@ -372,3 +372,57 @@ def _largest_coordinate(coordinates: Any) -> float:
     if isinstance(coordinates, int | float):
         return abs(float(coordinates))
     return max((_largest_coordinate(c) for c in coordinates), default=0.0)
+
+
+def print_bars_svg(
+    rows: Sequence[tuple[str, float, str]],
+    *,
+    reference: float | None = None,
+    reference_label: str = "",
+    value_title: str = "",
+) -> str:
+    """A small horizontal bar chart as plain SVG, for the PDFs: one bar per (label, value,
+    value as printed), largest first, with an optional dashed reference line. Written here
+    rather than through vl-convert: no renderer call, and a handful of shapes for WeasyPrint
+    to draw (a Vega-Lite chart brings axes, ticks and grid lines it must lay out)."""
+    from xml.sax.saxutils import escape
+
+    bars = sorted(rows, key=lambda r: -r[1])
+    label_width, bar_left, bar_width, step, top = 196.0, 204.0, 250.0, 20.0, 24.0
+    largest = max([r[1] for r in bars] + [reference or 0.0, 0.000001]) * 1.08
+    height = top + step * len(bars) + 26
+
+    def x(value: float) -> float:
+        return bar_left + bar_width * value / largest
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="520" height="{height:.0f}" '
+        f'viewBox="0 0 520 {height:.0f}" font-family="{FONT}" font-size="10">'
+    ]
+    for i, (label, value, printed) in enumerate(bars):
+        y = top + i * step
+        parts.append(
+            f'<text x="{label_width:.0f}" y="{y + 13:.0f}" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{bar_left:.0f}" y="{y + 3:.0f}" width="{x(value) - bar_left:.1f}" '
+            f'height="{step - 6:.0f}" fill="{BLUE}"/>'
+            f'<text x="{x(value) + 4:.1f}" y="{y + 13:.0f}">{escape(printed)}</text>'
+        )
+    bottom = top + step * len(bars)
+    parts.append(
+        f'<line x1="{bar_left:.0f}" y1="{top:.0f}" x2="{bar_left:.0f}" y2="{bottom:.0f}" '
+        'stroke="#333" stroke-width="1"/>'
+    )
+    if reference is not None:
+        parts.append(
+            f'<line x1="{x(reference):.1f}" y1="{top - 6:.0f}" x2="{x(reference):.1f}" '
+            f'y2="{bottom:.0f}" stroke="{ORANGE}" stroke-width="2" stroke-dasharray="6 3"/>'
+            f'<text x="{x(reference):.1f}" y="{top - 10:.0f}" text-anchor="middle" '
+            f'fill="{ORANGE}">{escape(reference_label)}</text>'
+        )
+    if value_title:
+        parts.append(
+            f'<text x="{bar_left + bar_width / 2:.0f}" y="{bottom + 18:.0f}" '
+            f'text-anchor="middle">{escape(value_title)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

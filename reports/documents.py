@@ -50,14 +50,55 @@ class SubregionTotal:
     name: str
     total: int
     share_of_mra: str
+    per_year: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
-class CalculationLine:
-    """One municipality's calculation for one group, for the appendix (a person can redo it)."""
+class RowBlock:
+    """The rows of one sub-region in a group's table, with its total (MRA document)."""
 
-    municipality: str
+    subregion: str
+    rows: list[NumberRow]
+    total: SubregionTotal | None
+
+
+@dataclass(frozen=True)
+class CalculationTable:
+    """One group's calculation for the appendix, one row per municipality: a person can redo
+    each number from the municipalities' figures with the sentences in `intro`."""
+
+    intro: tuple[str, ...]  # Dutch: the group's constants (T, B, what the rounding hands out)
+    columns: tuple[str, ...]  # the headers after "Gemeente", each with its unit
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # (municipality, its cells)
+    notes: tuple[str, ...] = ()  # exceptions in words (a bound decided the rounding, ...)
+
+
+@dataclass(frozen=True)
+class FiguresTable:
+    """The municipalities' figures that the keys use: value and share of the MRA's total."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    totals: tuple[str, ...]  # the MRA's totals (shares add up to 1)
+
+
+@dataclass(frozen=True)
+class MethodBlock:
+    """Groups that share one method, for the appendix: their names and the method's lines."""
+
+    groups: tuple[str, ...]  # "Dak- en thuislozen (personen; gemiddelde huishoudgrootte 1,1)"
+    mode: str
     lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """The MRA-wide document's first pages: one municipality's numbers for every group."""
+
+    name: str
+    subregion: str
+    agreed: tuple[str, ...]  # per group, for the whole period
+    change: tuple[str, ...] = ()  # per group, the change of the average per year, or "nieuw"
 
 
 @dataclass
@@ -74,10 +115,26 @@ class GroupSection:
     total_per_year: tuple[int, ...]
     mra_total: int
     share_of_mra: str  # formatted percentage, e.g. "6,4%"
-    calculations: list[CalculationLine] = field(default_factory=list)
+    calculation: CalculationTable | None = None
     subregion_totals: list[SubregionTotal] = field(default_factory=list)  # MRA document only
     warnings: list[str] = field(default_factory=list)  # maatwerk: spread though not suited
     has_transfers: bool = False
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether a backlog or a transfer makes an agreed number differ from the share."""
+        return any(r.backlog or r.transfer for r in self.rows)
+
+    @property
+    def row_blocks(self) -> list[RowBlock]:
+        """The rows per sub-region (in the rows' order), each with its total if known."""
+        totals = {t.name: t for t in self.subregion_totals}
+        blocks: list[RowBlock] = []
+        for row in self.rows:
+            if not blocks or blocks[-1].subregion != row.subregion:
+                blocks.append(RowBlock(row.subregion, [], totals.get(row.subregion)))
+            blocks[-1].rows.append(row)
+        return blocks
 
 
 @dataclass(frozen=True)
@@ -174,7 +231,39 @@ class AgreementDocument:
     summary_chart_svg: str = ""  # sub-region: its share of the MRA per group (data: URI)
     summary_chart_alt: str = ""
     population_share: str = ""  # the sub-region's share of the MRA's inhabitants
+    figures: FiguresTable | None = None  # the municipalities' figures the keys use
+    calculation_method: list[str] = field(default_factory=list)  # how to read the tables
+    methods: list[MethodBlock] = field(default_factory=list)  # groups with the same method
+    overview: list[OverviewRow] = field(default_factory=list)  # MRA document: first pages
 
     @property
     def signatories(self) -> list[Party]:
         return [*self.municipalities, *self.partners]
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether any agreed number differs from its computed share (backlog, transfer)."""
+        return any(g.has_changes for g in self.groups)
+
+    @property
+    def calculation_blocks(self) -> list[list[GroupSection]]:
+        """The groups with a calculation table, those in a row with the same columns
+        together (one table each)."""
+        blocks: list[list[GroupSection]] = []
+        for g in self.groups:
+            if g.calculation is None:
+                continue
+            if blocks and blocks[-1][-1].calculation.columns == g.calculation.columns:  # type: ignore[union-attr]
+                blocks[-1].append(g)
+            else:
+                blocks.append([g])
+        return blocks
+
+    @property
+    def considerations_lettered(self) -> list[tuple[str, str]]:
+        """The considerations with their letter (a, b, ..., z, aa, ab, ...)."""
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        return [
+            ((letters[i // 26 - 1] if i >= 26 else "") + letters[i % 26], text)
+            for i, text in enumerate(self.considerations)
+        ]

@@ -33,12 +33,15 @@ from . import acknowledgements
 from . import wording as w
 from .documents import (
     AgreementDocument,
-    CalculationLine,
+    CalculationTable,
     FallbackRow,
     FallbackSection,
+    FiguresTable,
     GroupSection,
+    MethodBlock,
     MunicipalitySummary,
     NumberRow,
+    OverviewRow,
     Party,
     SourceLine,
     SubregionTotal,
@@ -195,26 +198,28 @@ def _share_chart(
     rows: list[dict[str, Any]], *, scope: str, population_pct: float
 ) -> tuple[str, str]:
     """One chart for a sub-region: its share of the MRA per group, against its population."""
-    from .charts import bar_chart
+    from .charts import print_bars_svg
 
+    population = w.nl_number(Decimal(str(population_pct)), 1)
     description = (
-        f"Staafdiagram van het aandeel van {scope} in de MRA per doelgroep; de stippellijn is "
-        f"het aandeel in de inwoners ({w.nl_number(Decimal(str(population_pct)), 1)}%). De "
-        "tabel erboven toont hetzelfde."
+        f"Staafdiagram van het aandeel van {scope} in de MRA per doelgroep, voor de hele "
+        f"periode; de stippellijn is het aandeel in de inwoners ({population}%). Dezelfde "
+        "aantallen en aandelen staan in artikel 2, in de rijen Totaal."
     )
-    chart = bar_chart(
-        rows,
-        category="name",
-        value="value",
-        title=f"Aandeel van {scope} in de MRA per doelgroep",
-        value_title="Aandeel in de MRA (%)",
-        category_title="Doelgroep",
-        description=description,
+    svg = print_bars_svg(
+        [
+            (
+                str(r["name"]),
+                float(r["value"]),
+                str(r["printed"]),
+            )
+            for r in rows
+        ],
         reference=population_pct,
-        reference_title="Aandeel in de inwoners",
-        value_format=",.1f",
+        reference_label=f"aandeel in de inwoners {population}%",
+        value_title="Aandeel in de MRA (%)",
     )
-    return _svg_uri(chart.svg()), description
+    return _svg_uri(svg), description
 
 
 def _population(a: Mapping[str, Any]) -> Decimal | None:
@@ -276,6 +281,7 @@ class _Context:
     previous: AgreedResult | None
     previous_name: str
     warnings: dict[str, list[str]]
+    common_weights: dict[str, Decimal]  # the weights the figures table shows the key of
 
 
 def _previous(round_: Round) -> tuple[AgreedResult | None, str]:
@@ -290,7 +296,17 @@ def _previous(round_: Round) -> tuple[AgreedResult | None, str]:
         return None, ""
 
 
-def _group_section(ctx: _Context, code: str, group: AgreedGroup) -> GroupSection:
+def _weights(result: Mapping[str, Any]) -> dict[str, Decimal]:
+    """A spread group's weights (the non-zero ones); empty for other groups."""
+    if result.get("method") in ("statutory", "local"):
+        return {}
+    weights = {k: Decimal(str(v)) for k, v in (result.get("weights") or {}).items()}
+    return {k: v for k, v in weights.items() if v}
+
+
+def _group_section(
+    ctx: _Context, code: str, group: AgreedGroup, general: dict[str, list[str]]
+) -> GroupSection:
     results = (ctx.run.results or {})["groups"][code]
     result = results["result"]
     settings = (ctx.run.scenario_settings or {}).get("groups", {}).get(code, {})
@@ -323,37 +339,45 @@ def _group_section(ctx: _Context, code: str, group: AgreedGroup) -> GroupSection
         if rows
         else tuple(0 for _ in ctx.agreed.years)
     )
-    subregion_totals = []
+    subregion_totals: list[SubregionTotal] = []
     if ctx.is_mra:
-        per_sub: dict[str, int] = {}
+        per_sub: dict[str, list[AgreedLine]] = {}
         for line in group.lines:
-            per_sub[line.subregion] = per_sub.get(line.subregion, 0) + line.agreed
-        subregion_totals = [
-            SubregionTotal(name, total, w.nl_pct(total, group.total))
-            for name, total in sorted(per_sub.items())
-        ]
-    total = int(result.get("total") or result.get("allocated_total") or 0)
-    context = w.rounding_context(result) if method == "hamilton" else {}
-    calculations = [
-        CalculationLine(
-            municipality=line.name,
-            lines=tuple(
-                w.calculation_lines(
-                    stored[line.code],
-                    method=method,
-                    total=total,
-                    unit=unit,
-                    indicator_names=ctx.indicator_names,
-                    rounding_context=context.get(line.code),
-                    transfer=line.transfer,
-                    agreed=line.agreed,
-                    per_year=line.per_year,
-                    years=ctx.agreed.years,
+            per_sub.setdefault(line.subregion, []).append(line)
+        subregion_totals = []
+        for name, members in sorted(per_sub.items()):
+            total = sum(line.agreed for line in members)
+            subregion_totals.append(
+                SubregionTotal(
+                    name,
+                    total,
+                    w.nl_pct(total, group.total),
+                    tuple(map(sum, zip(*(line.per_year for line in members), strict=True))),
                 )
-            ),
-        )
-        for line in lines
-    ]
+            )
+    parts = w.calculation_table(
+        result,
+        [
+            w.CalculationInput(
+                name=line.name,
+                allocation=stored[line.code],
+                transfer=line.transfer,
+                agreed=line.agreed,
+            )
+            for line in lines
+        ],
+        method=method,
+        unit=unit,
+        indicator_names=ctx.indicator_names,
+        key_column=_weights(result) != ctx.common_weights,
+    )
+    calculation = CalculationTable(
+        intro=tuple(parts.specific),
+        columns=tuple(parts.columns),
+        rows=tuple((name, tuple(row)) for name, row in parts.rows),
+        notes=tuple(parts.notes),
+    )
+    general[code] = parts.general
     return GroupSection(
         code=code,
         name=group.group.name_nl,
@@ -369,7 +393,7 @@ def _group_section(ctx: _Context, code: str, group: AgreedGroup) -> GroupSection
         total_per_year=per_year,
         mra_total=group.total,
         share_of_mra=w.nl_pct(scope_total, group.total),
-        calculations=calculations,
+        calculation=calculation,
         subregion_totals=subregion_totals,
         warnings=ctx.warnings.get(code, []),
         has_transfers=any(r.transfer for r in rows),
@@ -526,6 +550,105 @@ def _fallback(ctx: _Context) -> FallbackSection | None:
     )
 
 
+def _figures(ctx: _Context) -> FiguresTable | None:
+    """The figures of the scope's municipalities that the keys of the spread groups use, with
+    the key w of the groups that share the common weights."""
+    codes: list[str] = []
+    source: Mapping[str, Any] | None = None
+    for data in (ctx.run.results or {}).get("groups", {}).values():
+        result = data["result"]
+        weights = _weights(result)
+        for code in weights:
+            if code not in codes:
+                codes.append(code)
+        if weights and weights == ctx.common_weights and source is None:
+            source = result
+    if source is None or not codes:
+        return None
+    order = list(ctx.indicator_names)
+    codes.sort(key=lambda c: order.index(c) if c in order else len(order))
+    allocations = [a for a in source["allocations"] if ctx.is_mra or a["subregion"] == ctx.scope]
+    allocations.sort(key=lambda a: (a["subregion"], a["name"]) if ctx.is_mra else (a["name"],))
+    columns, rows, totals = w.figures_table(
+        allocations, codes, ctx.indicator_names, key=True, everyone=source["allocations"]
+    )
+    return FiguresTable(
+        columns=tuple(columns),
+        rows=tuple((name, tuple(cells)) for name, cells in rows),
+        totals=tuple(totals),
+    )
+
+
+def _calculation_method(
+    ctx: _Context, groups: list[GroupSection], general: dict[str, list[str]]
+) -> list[str]:
+    """How to read the calculation tables, each sentence once: a sentence that holds for
+    some groups only names them."""
+    names = {g.code: g.name.lower() for g in groups}
+    sentences: dict[str, list[str]] = {}
+    for code, lines in general.items():
+        for line in lines:
+            sentences.setdefault(line, []).append(code)
+    out = []
+    if ctx.common_weights:
+        out.append(
+            w.key_sentence(ctx.common_weights, ctx.indicator_names).replace(
+                "(de aandelen staan in de tabel met de cijfers van de gemeenten)",
+                "(de kolom sleutel w in de tabel met de cijfers van de gemeenten)",
+            )
+        )
+    for line, codes in sentences.items():
+        if len(codes) == len(general):
+            out.append(line)
+        else:
+            out.append(f"Bij {w.nl_list([names[c] for c in codes])}: {line[0].lower()}{line[1:]}")
+    return out
+
+
+def _method_blocks(groups: list[GroupSection]) -> list[MethodBlock]:
+    """The groups' methods, groups with the same method together (said once)."""
+    blocks: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for g in groups:
+        label = f"{g.name} ({g.unit}; gemiddelde huishoudgrootte {g.household_size})"
+        blocks.setdefault((g.mode, tuple(g.method)), []).append(label)
+    return [
+        MethodBlock(groups=tuple(names), mode=mode, lines=lines)
+        for (mode, lines), names in blocks.items()
+    ]
+
+
+def _overview(ctx: _Context) -> list[OverviewRow]:
+    """The MRA-wide document's first pages: per municipality its number for every group, and
+    against the previous round the change of the average per year."""
+    by_code = {
+        code: {line.code: line for line in group.lines} for code, group in ctx.agreed.groups.items()
+    }
+    new_years = len(ctx.agreed.years) or 1
+    old_years = len(ctx.previous.years) or 1 if ctx.previous is not None else 1
+    rows = []
+    for m in ctx.municipalities:
+        agreed: list[str] = []
+        change: list[str] = []
+        for code in ctx.agreed.groups:
+            line = by_code[code].get(m.cbs_code)
+            agreed.append(w.nl_number(line.agreed) if line is not None else "–")
+            if ctx.previous is None or line is None:
+                continue
+            before = ctx.previous.number(code, line.code)
+            if before is None:
+                change.append("nieuw")
+                continue
+            diff = Decimal(line.agreed) / new_years - Decimal(before) / old_years
+            sign = "+" if diff > 0 else "−" if diff < 0 else ""
+            change.append(sign + w.nl_decimal(abs(diff), 1))
+        rows.append(
+            OverviewRow(
+                name=m.name, subregion=m.subregion.name, agreed=tuple(agreed), change=tuple(change)
+            )
+        )
+    return rows
+
+
 def _parties(
     ctx: _Context, subregion: SubRegion | None
 ) -> tuple[list[Party], list[Party], list[Party], Party]:
@@ -621,8 +744,17 @@ def agreement_document_build(
         previous=previous,
         previous_name=previous_name,
         warnings=_maatwerk_warnings(run),
+        common_weights=next(
+            (
+                weights
+                for code in agreed.groups
+                if (weights := _weights(results.get("groups", {}).get(code, {}).get("result", {})))
+            ),
+            {},
+        ),
     )
-    groups = [_group_section(ctx, code, group) for code, group in agreed.groups.items()]
+    general: dict[str, list[str]] = {}
+    groups = [_group_section(ctx, code, group, general) for code, group in agreed.groups.items()]
     transfers = _transfers(ctx)
     texts = agreement_selectors.standing_texts(round_)
     municipality_parties, partners, observers, chair = _parties(ctx, subregion)
@@ -656,6 +788,7 @@ def agreement_document_build(
                         "value": float(Decimal(100) * g.total / g.mra_total)
                         if g.mra_total
                         else 0.0,
+                        "printed": g.share_of_mra,
                     }
                     for g in groups
                 ],
@@ -693,7 +826,7 @@ def agreement_document_build(
         considerations=texts["considerations"].paragraphs,
         definitions=texts["definitions"].paragraphs,
         conditions=texts["conditions"].paragraphs,
-        summaries=_summaries(ctx, transfers),
+        summaries=[] if is_mra else _summaries(ctx, transfers),
         groups=groups,
         transfers=transfers,
         sources=figure_sources(round_.reference_year, used_indicators),
@@ -705,4 +838,83 @@ def agreement_document_build(
         summary_chart_svg=summary_svg,
         summary_chart_alt=summary_alt,
         population_share=w.nl_number(population_pct, 1) + "%" if population_pct else "",
+        figures=_figures(ctx),
+        calculation_method=_calculation_method(ctx, groups, general),
+        methods=_method_blocks(groups),
+        overview=_overview(ctx) if is_mra else [],
     )
+
+
+# --- editions of the stored documents (issue 15) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentEditions:
+    """The editions of one scope's document in a round: the newest (whatever its status),
+    the newest ready one (what a download gives) and the ready editions before that."""
+
+    latest: AgreementDocumentModel
+    ready: AgreementDocumentModel | None
+    earlier: list[AgreementDocumentModel]
+
+    @property
+    def subregion(self) -> SubRegion | None:
+        return self.latest.subregion
+
+    @property
+    def scope_slug(self) -> str:
+        return self.latest.scope_slug
+
+
+def agreement_document_editions(*, round_: Round) -> list[DocumentEditions]:
+    """Per scope of the round (MRA first, then by name) its editions, without their bytes
+    (1 query). Earlier ready editions are listed newest first."""
+    by_scope: dict[int | None, list[AgreementDocumentModel]] = {}
+    for document in (
+        AgreementDocumentModel.objects.filter(round=round_)
+        .select_related("subregion")
+        .defer("pdf")
+        .order_by(F("subregion__name").asc(nulls_first=True), "-edition")
+    ):
+        by_scope.setdefault(document.subregion_id, []).append(document)
+    out = []
+    for documents in by_scope.values():
+        ready = [d for d in documents if d.status == DocumentStatus.READY]
+        newest_ready = ready[0] if ready else None
+        out.append(
+            DocumentEditions(
+                latest=documents[0],
+                ready=newest_ready,
+                earlier=[d for d in ready if d is not newest_ready],
+            )
+        )
+    return out
+
+
+def agreement_documents_latest(*, round_: Round) -> list[AgreementDocumentModel]:
+    """The newest edition of every scope's document, without bytes, MRA first (1 query)."""
+    return [e.latest for e in agreement_document_editions(round_=round_)]
+
+
+def agreement_document_edition(
+    *,
+    round_: Round,
+    scope: str,
+    edition: int | None = None,
+    ready: bool = False,
+    with_pdf: bool = False,
+) -> AgreementDocumentModel | None:
+    """One edition of a scope's document (a sub-region's slug, or "mra"): the given edition,
+    or the newest one (with ``ready``: the newest ready one); None when there is none."""
+    qs = AgreementDocumentModel.objects.filter(round=round_).select_related("subregion")
+    if not with_pdf:
+        qs = qs.defer("pdf")
+    if scope == MRA_SLUG:
+        qs = qs.filter(subregion__isnull=True)
+    else:
+        qs = qs.filter(subregion__slug=scope)
+    if ready:
+        qs = qs.filter(status=DocumentStatus.READY)
+    if edition is not None:
+        qs = qs.filter(edition=edition)
+    return qs.order_by("-edition").first()

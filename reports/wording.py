@@ -10,6 +10,7 @@ engine's English explanations. Pure functions: no database, no Django.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -247,158 +248,380 @@ def rounding_context(result: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _indicator_value(value: Any) -> str:
-    number = Decimal(str(value))
+# --- the calculation of a group, as one table for the appendix -------------------------------
+
+# What the appendix calls the numbers (plain Dutch, no jargon such as "quotum").
+KEY = "Sleutel w"
+SHARE = "Aandeel volgens de sleutel a"
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def _figure(value: Any) -> str:
+    """An indicator value: whole numbers without decimals, others with two."""
+    number = _dec(value)
     return nl_number(number, 0 if number % 1 == 0 else 2)
 
 
-def _bound_name(hit: Any) -> str:
-    return {"lower": "de ondergrens", "upper": "de bovengrens"}.get(str(hit), "geen")
+def _bound_word(hit: Any) -> str:
+    return {"lower": "ondergrens", "upper": "bovengrens"}.get(str(hit), "nee")
 
 
-def _rounding_sentence(
-    method: str, steps: Mapping[str, Any], n: int, unit: str, context: tuple[int, int] | None
-) -> str:
-    rounding = steps.get("rounding") or {}
-    forced = rounding.get("forced_by_bound")
-    bounds = steps.get("bounds") or {}
-    if forced == "lower":
-        return (
-            f"Afronden: de ondergrens geeft de doorslag; de gemeente krijgt ten minste "
-            f"{nl_decimal(bounds.get('lower'), 4)}, naar boven afgerond: n = {n}."
-        )
-    if forced == "upper":
-        return (
-            f"Afronden: de bovengrens geeft de doorslag; de gemeente krijgt ten hoogste "
-            f"{nl_decimal(bounds.get('upper'), 4)}, naar beneden afgerond: n = {n}."
-        )
-    floor = int(rounding.get("floor") or 0)
-    rest = nl_number(rounding.get("remainder") or 0, 6)
-    rank = rounding.get("rank")
-    if method == "hamilton":
-        count, handed = context or (0, 0)
-        extra = n - floor
-        text = (
-            f"Afronden met de grootste-restmethode: het hele deel is {floor}, de rest {rest} "
-            f"staat op plaats {rank} van {count}."
-        )
-        if handed == 1:
-            text += f" Er gaat 1 {unit_words(unit, 1)} extra naar de grootste rest"
-        else:
-            text += f" Er gaan {handed} {unit_words(unit, handed)} extra naar de grootste resten"
-        if extra == 1:
-            return text + f"; deze gemeente krijgt er 1 bij: n = {n}."
-        if extra == 0:
-            return text + f"; deze gemeente krijgt er geen bij: n = {n}."
-        return text + f"; door de grenzen wordt het n = {n} ({nl_signed(extra)} op het hele deel)."
-    name = METHOD_NAMES_NL.get(method, method)
-    return (
-        f"Afronden met {name}: het hele deel is {floor}; in de rangorde van de deelgetallen "
-        f"staat deze gemeente op plaats {rank}: n = {n}."
-    )
+@dataclass(frozen=True)
+class CalculationInput:
+    """One municipality's stored steps and its agreed numbers (agreements.selectors)."""
+
+    name: str
+    allocation: Mapping[str, Any]  # the stored allocation with its steps (engine io.explain)
+    transfer: int
+    agreed: int
 
 
-def calculation_lines(
-    a: Mapping[str, Any],
+@dataclass
+class CalculationParts:
+    """A group's calculation table: see `calculation_table`."""
+
+    general: list[str]
+    specific: list[str]
+    columns: list[str]
+    rows: list[tuple[str, list[str]]]
+    notes: list[str]
+
+
+def calculation_table(
+    result: Mapping[str, Any],
+    members: Sequence[CalculationInput],
     *,
     method: str,
-    total: int,
     unit: str,
     indicator_names: Mapping[str, str],
-    rounding_context: tuple[int, int] | None,
-    transfer: int,
-    agreed: int,
-    per_year: Sequence[int],
-    years: Sequence[int],
-) -> list[str]:
-    """Every step from figures to agreed number for one municipality and group, in Dutch."""
-    steps = a["steps"]
-    n = int(a["allocation"])
-    lines: list[str] = []
-    if method == "statutory" and "statutory" in steps:
-        st = steps["statutory"]
-        parts = []
-        for i, h in enumerate(st.get("half_years") or []):
-            estimate = " (schatting, nog niet gepubliceerd)" if h.get("estimate") else ""
-            parts.append(
-                f"{halfyear_text(h.get('label'), i)}{estimate}: {nl_number(h['national_total'])} × "
-                f"{nl_number(st['population'])} / {nl_number(h['national_population'])} = "
-                f"{nl_number(h['quota'], 4)}, naar boven afgerond {h['task']}"
-            )
-        if not parts and st.get("national_total") is not None:
-            parts.append(
-                f"{nl_number(st['national_total'])} × {nl_number(st['population'])} / "
-                f"{nl_number(st['national_population'])}, naar boven afgerond {n}"
-            )
-        lines.append(
-            "Wettelijke taakstelling (Huisvestingswet 2014, artikel 29): het landelijke aantal "
-            "× de inwoners van de gemeente / de inwoners van Nederland, ieder halfjaar apart "
-            "naar boven afgerond."
+    key_column: bool = True,
+) -> CalculationParts:
+    """One group's calculation for the appendix, as a table a person can redo row by row.
+
+    Every cell comes from the stored steps of the adopted computation. `general` holds the
+    sentences that say how a row is made, without the group's own numbers (so that groups
+    computed alike share them); `specific` the group's constants (T, B, how many units the
+    rounding hands out). Only the steps that matter for the group get a column; `key_column`
+    False leaves the key w out when the table of the municipalities' figures shows it."""
+    many = unit_words(unit)
+    total = int(result.get("total") or result.get("allocated_total") or 0)
+    steps_of = [m.allocation["steps"] for m in members]
+    if method == "statutory" and all("statutory" in s for s in steps_of):
+        return _statutory_table(members, many)
+    if method == "local" or any("local" in s for s in steps_of):
+        return _local_table(members, many)
+
+    general: list[str] = []
+    specific: list[str] = []
+    notes: list[str] = []
+    if key_column:
+        general.append(key_sentence(result.get("weights") or {}, indicator_names))
+    credits = [s.get("credit") or {} for s in steps_of]
+    factor = _dec(credits[0].get("factor")) if credits else Decimal(0)
+    if factor:
+        f = nl_decimal(factor, 4)
+        general.append(
+            f"a is het aandeel volgens de sleutel: w × B − {f} × de bestaande inzet van de "
+            f"gemeente, met B = T + {f} × de bestaande inzet van alle gemeenten van de MRA samen "
+            "(zo blijft het totaal T)."
         )
-        lines.extend(p[0].upper() + p[1:] + "." for p in parts)
-        lines.append(f"Samen: n = {n}.")
-    elif method == "local" or "local" in steps:
-        demand = (steps.get("local") or {}).get("demand", n)
-        lines.append(
-            f"Eigen vraag van de gemeente: n = {nl_number(demand)}; er wordt niets herverdeeld."
+        effort = sum(
+            (
+                _dec((a["steps"].get("credit") or {}).get("existing_effort"))
+                for a in result.get("allocations") or []
+                if not (a["steps"].get("credit") or {}).get("already_does_more_than_its_share")
+            ),
+            Decimal(0),
+        )
+        specific.append(
+            f"T = {nl_number(total)} {many} voor de hele periode; B = {nl_number(total)} + {f} × "
+            f"{_figure(effort)} = {nl_decimal(total + factor * effort, 4)} {many}."
+        )
+        if any(c.get("already_does_more_than_its_share") for c in credits):
+            general.append(
+                "Een gemeente die al meer doet dan haar aandeel, krijgt 0; de andere delen dan "
+                "de opgave naar verhouding van hun sleutels."
+            )
+    else:
+        general.append("a is het aandeel volgens de sleutel: w × T.")
+        specific.append(f"T = {nl_number(total)} {many} voor de hele periode.")
+    has_bounds = any(
+        (s.get("bounds") or {}).get("lower") is not None
+        or (s.get("bounds") or {}).get("upper") is not None
+        for s in steps_of
+    )
+    if has_bounds:
+        general.append(
+            "Grenzen: een aandeel komt niet onder de ondergrens en niet boven de bovengrens; "
+            "wat een grens afsnijdt of toevoegt, gaat naar verhouding naar de andere gemeenten. "
+            "a is het aandeel na de grenzen."
+        )
+    two_tier = bool(result.get("two_tier")) and any("subregion" in s for s in steps_of)
+    if two_tier:
+        general.append(
+            "In twee stappen: eerst krijgt iedere deelregio de som van de aandelen van haar "
+            "gemeenten, afgerond op hele aantallen; dat hele aantal wordt daarna binnen de "
+            "deelregio verdeeld (a is het aandeel binnen de deelregio)."
+        )
+        seen: set[str] = set()
+        for s in steps_of:
+            sub = s.get("subregion") or {}
+            name = str(sub.get("name") or "")
+            if not name or name in seen:
+                continue
+            seen.add(name)
+            own = sub.get("own_key") or {}
+            extra = ""
+            if own:
+                extra = "; binnen de deelregio met een eigen sleutel: " + " + ".join(
+                    f"{nl_decimal(_dec(v), 4)} × {indicator_names.get(k, k).lower()}"
+                    for k, v in (own.get("weights") or {}).items()
+                )
+            specific.append(
+                f"Deelregio {name}: som van de aandelen {nl_number(sub.get('quota'), 4)}, "
+                f"afgerond {nl_number(sub.get('allocation'))} {many}{extra}."
+            )
+    if method == "hamilton":
+        general.append(
+            "Afronden met de grootste-restmethode: iedere gemeente krijgt eerst het hele deel van "
+            "a; wat dan nog over is, gaat één voor één naar de grootste resten. De gemeenten op "
+            "plaats 1 tot en met dat aantal krijgen er 1 bij. Zo ontstaat n."
+        )
+        context = rounding_context(result)
+        for count, handed in sorted({context.get(m.allocation["code"], (0, 0)) for m in members}):
+            within = "in de deelregio " if two_tier else ""
+            specific.append(
+                f"Na het hele deel {'is' if handed == 1 else 'zijn'} er {nl_number(handed)} "
+                f"{unit_words(unit, handed)} over voor de grootste resten van de {count} "
+                f"gemeenten {within}(plaats 1 tot en met {nl_number(handed)})."
+            )
+    else:
+        general.append(
+            f"Afronden met {METHOD_NAMES_NL.get(method, method)}: iedere gemeente krijgt het hele "
+            "deel van a; de rest gaat in de rangorde van de deelgetallen (de kolom plaats). Zo "
+            "ontstaat n."
+        )
+
+    headers = [
+        KEY,
+        "Bestaande inzet",
+        "Ondergrens",
+        "Bovengrens",
+        "Grens bereikt",
+        "Eigen sleutel deelregio",
+        SHARE,
+        "Plaats van de rest",
+        "n",
+        "Achterstand",
+        "Overdracht",
+        "Afgesproken (hele periode)",
+    ]
+    rows: list[list[str]] = []
+    keep = [False] * len(headers)
+    for m, steps in zip(members, steps_of, strict=True):
+        a = m.allocation
+        credit = steps.get("credit") or {}
+        bounds = steps.get("bounds") or {}
+        rounding = steps.get("rounding") or {}
+        own = (steps.get("subregion") or {}).get("own_key") or {}
+        backlog = int(a.get("backlog") or 0)
+        forced = rounding.get("forced_by_bound")
+        n_text = nl_number(int(a["allocation"]))
+        if forced in ("lower", "upper"):
+            n_text += " *"
+            notes.append(
+                f"* {m.name}: de {_bound_word(forced)} geeft de doorslag bij het afronden "
+                f"({'naar boven' if forced == 'lower' else 'naar beneden'} afgerond)."
+            )
+        if credit.get("already_does_more_than_its_share"):
+            notes.append(f"{m.name} doet al meer dan haar aandeel en krijgt 0.")
+        rows.append(
+            [
+                nl_number(steps.get("key"), 6),
+                _figure(credit.get("existing_effort")),
+                nl_number(bounds.get("lower"), 4),
+                nl_number(bounds.get("upper"), 4),
+                _bound_word(bounds.get("bound_hit")),
+                nl_number(own.get("key"), 6) if own else "–",
+                nl_number(steps.get("quota"), 6),
+                str(rounding.get("rank") or "–"),
+                n_text,
+                nl_signed(backlog),
+                nl_signed(m.transfer),
+                nl_number(m.agreed),
+            ]
+        )
+        shown = [
+            key_column,
+            bool(factor),
+            has_bounds,
+            has_bounds,
+            has_bounds,
+            bool(own),
+            True,
+            True,
+            True,
+            backlog != 0,
+            m.transfer != 0,
+            backlog != 0 or m.transfer != 0,
+        ]
+        keep = [k or s for k, s in zip(keep, shown, strict=True)]
+    _agreed_sentence(general, many, keep[-1])
+    return CalculationParts(
+        general=general,
+        specific=specific,
+        columns=[h for h, k in zip(headers, keep, strict=True) if k],
+        rows=[
+            (m.name, [c for c, k in zip(row, keep, strict=True) if k])
+            for m, row in zip(members, rows, strict=True)
+        ],
+        notes=notes,
+    )
+
+
+def key_sentence(weights: Mapping[str, Any], indicator_names: Mapping[str, str]) -> str:
+    """ "w is de sleutel van de gemeente: 0,5 × het aandeel inwoners + ..." ."""
+    parts = [
+        f"{nl_decimal(_dec(weight), 4)} × het aandeel {indicator_names.get(code, code).lower()}"
+        for code, weight in weights.items()
+        if _dec(weight)
+    ]
+    return (
+        f"w is de sleutel van de gemeente: {' + '.join(parts)} (de aandelen staan in de tabel "
+        "met de cijfers van de gemeenten)."
+    )
+
+
+def _agreed_sentence(general: list[str], many: str, changed: bool) -> None:
+    if changed:
+        general.append(
+            "Afgesproken is n met de achterstand (+) of voorsprong (−) uit de vorige periode en "
+            "de overdrachten tussen gemeenten (artikel 3), voor de hele periode."
         )
     else:
-        parts = []
-        for code, ind in steps["indicators"].items():
-            if ind.get("weight") is None or ind.get("share") is None:
-                continue
-            parts.append(
-                f"{indicator_names.get(code, code).lower()} {_indicator_value(ind['value'])} van "
-                f"{nl_number(ind['regional_total'])} = {nl_number(ind['share'], 6)} × gewicht "
-                f"{nl_decimal(ind['weight'], 4)}"
-            )
-        if parts:
-            lines.append(f"Sleutel w = {'; '.join(parts)}; samen w = {nl_number(steps['key'], 6)}.")
-        lines.append(
-            f"Aandeel zonder verrekening w × T = {nl_number(steps['key'], 6)} × "
-            f"{nl_number(total)} = {nl_number(steps['uncorrected_share'], 4)}."
+        general.append("Het afgesproken aantal voor de hele periode is n.")
+
+
+def _changes(members: Sequence[CalculationInput]) -> bool:
+    return any(int(m.allocation.get("backlog") or 0) or m.transfer for m in members)
+
+
+def _agreed_cells(m: CalculationInput) -> list[str]:
+    return [
+        nl_signed(int(m.allocation.get("backlog") or 0)),
+        nl_signed(m.transfer),
+        nl_number(m.agreed),
+    ]
+
+
+def _agreed_headers() -> list[str]:
+    return ["Achterstand", "Overdracht", "Afgesproken (hele periode)"]
+
+
+def _statutory_table(members: Sequence[CalculationInput], many: str) -> CalculationParts:
+    first = members[0].allocation["steps"]["statutory"] if members else {}
+    halves = first.get("half_years") or []
+    general = [
+        "Wettelijke taakstelling (Huisvestingswet 2014, artikel 29): per halfjaar het landelijke "
+        "aantal × de inwoners van de gemeente / de inwoners van Nederland, ieder halfjaar apart "
+        "naar boven afgerond; n is de som."
+    ]
+    specific = []
+    for i, h in enumerate(halves):
+        estimate = " (schatting, nog niet gepubliceerd)" if h.get("estimate") else ""
+        specific.append(
+            f"{halfyear_text(h.get('label'), i).capitalize()}{estimate}: landelijk "
+            f"{nl_number(h.get('national_total'))} {many}, Nederland "
+            f"{nl_number(h.get('national_population'))} inwoners."
         )
-        credit = steps.get("credit") or {}
-        if Decimal(str(credit.get("factor") or 0)):
-            lines.append(
-                f"Verrekening: bestaande inzet {nl_number(credit['existing_effort'])} × factor "
-                f"{nl_decimal(credit['factor'], 4)} = {nl_number(credit['credit'], 4)}; "
-                f"aandeel na verrekening q = {nl_number(credit['corrected_quota'], 4)}."
-            )
-            if credit.get("already_does_more_than_its_share"):
-                lines.append("Deze gemeente doet al meer dan haar aandeel en krijgt 0.")
-        bounds = steps.get("bounds") or {}
-        if bounds.get("lower") is not None or bounds.get("upper") is not None:
-            lines.append(
-                f"Grenzen: ondergrens {nl_number(bounds.get('lower'), 4)}, bovengrens "
-                f"{nl_number(bounds.get('upper'), 4)}; bereikt: {_bound_name(bounds.get('bound_hit'))}."
-            )
-        if "subregion" in steps:
-            sub = steps["subregion"]
-            lines.append(
-                f"Deelregio {sub['name']}: quotum {nl_number(sub['quota'], 4)}, afgerond "
-                f"{sub['allocation']}."
-            )
-        lines.append(f"Quotum a = {nl_number(steps['quota'], 6)}.")
-        lines.append(_rounding_sentence(method, steps, n, unit, rounding_context))
-    backlog = int(a.get("backlog") or 0)
-    computed = int(a.get("total_with_backlog", n))
-    if backlog:
-        kind = "achterstand" if backlog > 0 else "voorsprong"
-        lines.append(
-            f"Uit de vorige periode: {kind} {nl_number(abs(backlog))}; berekend totaal "
-            f"{nl_number(computed)} (nooit onder 0)."
+    if not halves and first.get("national_total") is not None:
+        specific.append(
+            f"Landelijk {nl_number(first['national_total'])} {many}, Nederland "
+            f"{nl_number(first['national_population'])} inwoners."
         )
-    if transfer:
-        lines.append(
-            f"Overdracht tussen gemeenten (artikel 29, tweede lid): {nl_signed(transfer)}."
-        )
-    lines.append(
-        f"Afgesproken: {nl_number(agreed)} {unit_words(unit, agreed)} voor de hele periode, "
-        f"{per_year_text(per_year, years)}."
+    columns = ["Inwoners"]
+    for i, h in enumerate(halves):
+        label = halfyear_text(h.get("label"), i)
+        columns += [f"{label}: berekend", f"{label}: naar boven"]
+    columns.append("n")
+    changed = _changes(members)
+    rows = []
+    for m in members:
+        st = m.allocation["steps"]["statutory"]
+        cells = [nl_number(st.get("population"))]
+        own = st.get("half_years") or []
+        for h in own:
+            cells += [nl_number(h.get("quota"), 4), nl_number(h.get("task"))]
+        cells += ["–", "–"] * (len(halves) - len(own))
+        cells.append(nl_number(int(m.allocation["allocation"])))
+        rows.append((m.name, cells + (_agreed_cells(m) if changed else [])))
+    _agreed_sentence(general, many, changed)
+    return CalculationParts(
+        general=general,
+        specific=specific,
+        columns=columns + (_agreed_headers() if changed else []),
+        rows=rows,
+        notes=[],
     )
-    lines.append(
-        f"Zuiver naar inwoners zou het {nl_number(steps.get('population_share'), 2)} zijn "
-        f"(verschil {nl_number(steps.get('difference_from_population_share'), 2)})."
+
+
+def _local_table(members: Sequence[CalculationInput], many: str) -> CalculationParts:
+    general = [
+        "Eigen vraag: iedere gemeente neemt de vraag die zij zelf heeft opgegeven (n); er wordt "
+        "niets herverdeeld, afgerond of verrekend."
+    ]
+    changed = _changes(members)
+    rows = []
+    for m in members:
+        demand = (m.allocation["steps"].get("local") or {}).get(
+            "demand", m.allocation["allocation"]
+        )
+        rows.append((m.name, [nl_number(demand)] + (_agreed_cells(m) if changed else [])))
+    _agreed_sentence(general, many, changed)
+    return CalculationParts(
+        general=general,
+        specific=[],
+        columns=["Eigen vraag n"] + (_agreed_headers() if changed else []),
+        rows=rows,
+        notes=[],
     )
-    return lines
+
+
+def figures_table(
+    allocations: Sequence[Mapping[str, Any]],
+    codes: Sequence[str],
+    indicator_names: Mapping[str, str],
+    *,
+    key: bool = False,
+    everyone: Sequence[Mapping[str, Any]] = (),
+) -> tuple[list[str], list[tuple[str, list[str]]], list[str]]:
+    """The municipalities' figures that the keys use: per indicator its value and its share
+    of the MRA's total (value / total), and with `key` the key w of these allocations (the
+    groups that share one set of weights; `everyone`: all the MRA's allocations, for the
+    total of the keys). Returns the column headers, one row per
+    municipality and the MRA's totals."""
+    columns: list[str] = []
+    totals: list[str] = []
+    first = allocations[0]["steps"]["indicators"] if allocations else {}
+    for code in codes:
+        name = indicator_names.get(code, code)
+        columns += [name, f"Aandeel {name.lower()}"]
+        totals += [_figure((first.get(code) or {}).get("regional_total")), "1"]
+    if key:
+        columns.append(KEY)
+        key_total = sum((_dec(a["steps"].get("key")) for a in everyone or allocations), Decimal(0))
+        totals.append(nl_decimal(key_total, 6))
+    rows = []
+    for a in allocations:
+        indicators = a["steps"]["indicators"]
+        cells = []
+        for code in codes:
+            ind = indicators.get(code) or {}
+            cells += [_figure(ind.get("value")), nl_number(ind.get("share"), 6)]
+        if key:
+            cells.append(nl_number(a["steps"].get("key"), 6))
+        rows.append((str(a["name"]), cells))
+    return columns, rows, totals

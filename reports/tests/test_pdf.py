@@ -9,7 +9,7 @@ import pytest
 from conftest import skip_or_fail
 from reports.documents import (
     AgreementDocument,
-    CalculationLine,
+    CalculationTable,
     GroupSection,
     MunicipalitySummary,
     NumberRow,
@@ -60,7 +60,11 @@ def _document() -> AgreementDocument:
         total_per_year=(28, 25),
         mra_total=700,
         share_of_mra="7,6%",
-        calculations=[CalculationLine("Haarlem", ("Sleutel w = 0,0645", "Quotum a = 41,2345"))],
+        calculation=CalculationTable(
+            intro=("T = 700 personen voor de hele periode.",),
+            columns=("Aandeel volgens de sleutel a", "Plaats van de rest", "n"),
+            rows=(("Haarlem", ("41,234500", "12", "41")),),
+        ),
         has_transfers=True,
     )
     municipality = Party(
@@ -172,8 +176,10 @@ def test_agreement_pdf_is_tagged_and_holds_every_number_and_the_controlecode(tmp
         assert name in text
     assert "Haarlem" in text
     assert "−5" in text
-    for number in ("36", "53", "700", "7,6%"):
+    for number in ("36", "53", "700", "7,6%", "41,234500"):
         assert number in text
+    assert "Aandeel volgens de sleutel a" in text
+    assert "Quotum" not in text
     for expected in (
         "Partijen",
         "Overwegingen",
