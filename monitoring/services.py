@@ -8,7 +8,7 @@ every realisation with `_history_user` and `_change_reason`. Bad input raises
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -57,21 +57,29 @@ class RealisationInput:
 
 
 @dataclass(frozen=True)
-class _Checked:
+class CheckedValue:
     group: TargetGroup
     realised: int
     source: str
     reference_date: date
 
 
-def _check(
-    *, round_: Round, year: int, quarter: int, values: Mapping[str, RealisationInput]
-) -> tuple[list[_Checked], list[v.Issue]]:
+def quarter_values_check(
+    *,
+    round_: Round,
+    year: int,
+    quarter: int,
+    values: Mapping[str, RealisationInput],
+    groups: Sequence[TargetGroup] | None = None,
+) -> tuple[list[CheckedValue], list[v.Issue]]:
+    """Check what was entered for one quarter: the quarter lies in the round's period, each
+    code is one of `groups` (default: the round's agreed groups), each number is a whole
+    number with a source and a reference date. Returns the checked values, or the issues."""
     issues = mv.check_quarter_in_period(year, quarter, selectors.round_quarters(round_))
-    groups = {g.code: g for g in selectors.agreed_groups(round_)}
-    checked: list[_Checked] = []
+    by_code = {g.code: g for g in (selectors.agreed_groups(round_) if groups is None else groups)}
+    checked: list[CheckedValue] = []
     for code, entry in values.items():
-        if code not in groups:
+        if code not in by_code:
             issues.append(v.Issue("M003", code, params={"raw": code}))
             continue
         key = mv.field_key(code)
@@ -86,7 +94,7 @@ def _check(
             date_issues = [v.Issue("V008", code, part="reference_date", fields=(code,))]
         issues += date_issues
         if number is not None and reference_date is not None and not issues:
-            checked.append(_Checked(groups[code], int(number), source, reference_date))
+            checked.append(CheckedValue(by_code[code], int(number), source, reference_date))
     return checked, issues
 
 
@@ -112,7 +120,7 @@ def realisations_save_draft(
     """
     if not access.can_enter_realisations(user, municipality):
         raise PermissionDenied
-    checked, issues = _check(round_=round_, year=year, quarter=quarter, values=values)
+    checked, issues = quarter_values_check(round_=round_, year=year, quarter=quarter, values=values)
     if issues:
         raise RealisationsRejected(issues)
     changed = 0
@@ -316,7 +324,7 @@ def realisations_import(
             source=importing.cell_text(cell("source")),
             reference_date=cell("reference_date"),
         )
-        _checked, entry_issues = _check(
+        _checked, entry_issues = quarter_values_check(
             round_=round_, year=year, quarter=quarter, values={code: entry}
         )
         for issue in entry_issues:

@@ -71,76 +71,6 @@ _FROM = {
     CLIENTS_READY_SHELTERED_HOUSING: "uit het beschermd wonen",
 }
 
-# The same texts as municipalities/migrations/0004_add_care_provider_indicators.py: a
-# flushed test database (transactional tests) has no migrated rows, so the service adds them.
-INDICATOR_DEFINITIONS: dict[str, dict[str, Any]] = {
-    SHELTER_BEDS: {
-        "name_nl": "Bedden maatschappelijke opvang",
-        "name_en": "Beds in shelter (MO)",
-        "description_nl": (
-            "Aantal bedden in de maatschappelijke opvang (MO) op locaties in de gemeente op de "
-            "peildatum. De zorgaanbieder vult dit in, de gemeente bevestigt het."
-        ),
-        "description_en": (
-            "Beds in shelter (MO) at locations in the municipality on the reference date. "
-            "Entered by the care provider, confirmed by the municipality."
-        ),
-        "unit": "bedden",
-        "position": 12,
-    },
-    SHELTERED_HOUSING_PLACES: {
-        "name_nl": "Plaatsen beschermd wonen",
-        "name_en": "Places in sheltered housing (BW)",
-        "description_nl": (
-            "Aantal plaatsen beschermd wonen (BW) op locaties in de gemeente op de peildatum. "
-            "De zorgaanbieder vult dit in, de gemeente bevestigt het."
-        ),
-        "description_en": (
-            "Places in sheltered housing (BW) at locations in the municipality on the reference "
-            "date. Entered by the care provider, confirmed by the municipality."
-        ),
-        "unit": "plaatsen",
-        "position": 13,
-    },
-    CLIENTS_READY_SHELTER: {
-        "name_nl": "Uitstroomklare cliënten maatschappelijke opvang (naar gemeente van herkomst)",
-        "name_en": "Clients ready to move on from shelter (by municipality of origin)",
-        "description_nl": (
-            "Aantal cliënten in de maatschappelijke opvang (MO) dat klaar is om zelfstandig te "
-            "wonen, geteld bij de gemeente waar zij vandaan komen, op de peildatum. De "
-            "zorgaanbieder vult dit in, de gemeente bevestigt het. Het bevestigde aantal is de "
-            "vraag van dak- en thuislozen in die gemeente (personen per jaar)."
-        ),
-        "description_en": (
-            "Clients in shelter (MO) who are ready to live on their own, counted at the "
-            "municipality they come from, on the reference date. Entered by the care provider, "
-            "confirmed by the municipality. The confirmed number is the demand of the homeless "
-            "group in that municipality (persons per year)."
-        ),
-        "unit": "personen",
-        "position": 14,
-    },
-    CLIENTS_READY_SHELTERED_HOUSING: {
-        "name_nl": "Uitstroomklare cliënten beschermd wonen (naar gemeente van herkomst)",
-        "name_en": "Clients ready to move on from sheltered housing (by municipality of origin)",
-        "description_nl": (
-            "Aantal cliënten in het beschermd wonen (BW) dat klaar is om zelfstandig te wonen, "
-            "geteld bij de gemeente waar zij vandaan komen, op de peildatum. De zorgaanbieder "
-            "vult dit in, de gemeente bevestigt het. Het bevestigde aantal is de vraag van "
-            "uitstromers uit een instelling in die gemeente (personen per jaar)."
-        ),
-        "description_en": (
-            "Clients in sheltered housing (BW) who are ready to live on their own, counted at "
-            "the municipality they come from, on the reference date. Entered by the care "
-            "provider, confirmed by the municipality. The confirmed number is the demand of "
-            "the institution-leaver group in that municipality (persons per year)."
-        ),
-        "unit": "personen",
-        "position": 15,
-    },
-}
-
-
 _RELATIONS = ["municipality", "indicator", "updated_by", "submitted_by", "confirmed_by"]
 
 
@@ -151,18 +81,6 @@ def can_enter_care_figures(user: Any, municipality: Municipality) -> bool:
     return access.has_role(user, access.Role.CARE_PROVIDER) and access.is_in_partner_area(
         user, municipality
     )
-
-
-def care_indicators_ensure() -> int:
-    """The four indicators, made if missing (the migration makes them; a flushed test
-    database lacks them). Returns how many were made."""
-    made = 0
-    for code, fields in INDICATOR_DEFINITIONS.items():
-        _indicator, created = Indicator.objects.get_or_create(
-            code=code, defaults={**fields, "required": False}
-        )
-        made += int(created)
-    return made
 
 
 @dataclass(frozen=True)
@@ -196,7 +114,6 @@ def care_figures_submit(
     Who and when stay in the figures' history; the source is the care provider's."""
     if not can_enter_care_figures(user, municipality):
         raise PermissionDenied
-    care_indicators_ensure()
     request = ChangeRequest(
         indicators=[
             IndicatorInput(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -25,12 +24,11 @@ from agreements.selectors import NotAdopted, agreed_result
 from allocation.models import Round, RoundStatus
 from core.models import FigureStatus
 from figures import validation as v
-from monitoring import selectors as monitoring_selectors
-from monitoring import validation as mv
+from monitoring import services as monitoring_services
 from monitoring.models import Realisation
+from monitoring.services import RealisationInput
 from municipalities.models import Municipality, SubRegion
 from reports import services as document_services
-from target_groups.models import TargetGroup
 
 from . import selectors
 from .models import (
@@ -258,26 +256,20 @@ def lettings_submit(
     assert membership is not None  # noqa: S101 - can_enter_partner_figures checked it
     assert membership.organisation is not None  # noqa: S101 - the database ties them
     organisation: PartnerOrganisation = membership.organisation
-    issues = mv.check_quarter_in_period(year, quarter, monitoring_selectors.round_quarters(round_))
-    groups = {g.code: g for g in selectors.letting_groups(round_)}
-    checked: list[tuple[TargetGroup, int, str, date]] = []
-    for code, entry in values.items():
-        if code not in groups:
-            issues.append(v.Issue("M003", code, params={"raw": code}))
-            continue
-        key = mv.field_key(code)
-        parsed, number_issues = v.parse_number(entry.lettings, key=key)
-        issues += number_issues
-        if parsed is None and not number_issues:
-            issues.append(v.Issue("M004", key, fields=(key,)))
-        source = (entry.source or "").strip()
-        issues += v.check_source(source, row=code)
-        reference_date, date_issues = v.parse_date(entry.reference_date, row=code)
-        if reference_date is None and not date_issues:
-            date_issues = [v.Issue("V008", code, part="reference_date", fields=(code,))]
-        issues += date_issues
-        if parsed is not None and reference_date is not None and not issues:
-            checked.append((groups[code], int(parsed), source, reference_date))
+    # The same checks as a municipality's realised numbers, on the groups corporations let to.
+    checked_values, issues = monitoring_services.quarter_values_check(
+        round_=round_,
+        year=year,
+        quarter=quarter,
+        values={
+            code: RealisationInput(
+                realised=e.lettings, source=e.source, reference_date=e.reference_date
+            )
+            for code, e in values.items()
+        },
+        groups=selectors.letting_groups(round_),
+    )
+    checked = [(c.group, c.realised, c.source, c.reference_date) for c in checked_values]
     if issues:
         raise LettingsRejected(issues)
     now = timezone.now()

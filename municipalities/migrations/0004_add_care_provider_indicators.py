@@ -6,8 +6,8 @@ confirms them, as with a corporation's figures; a confirmed number of clients re
 on becomes the demand of the homeless group (from shelter) or the institution-leaver group
 (from sheltered housing) in that municipality (docs/model.md, "Care providers' figures").
 
-Like every indicator they are data. partners.care_services.INDICATOR_DEFINITIONS holds the same
-texts, so that the app can add them to a flushed test database too."""
+Like every indicator they are data: fixtures/reference.json holds the same rows (a test in
+partners/tests/test_care.py compares them)."""
 
 from django.db import migrations
 
