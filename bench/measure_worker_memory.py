@@ -1,7 +1,7 @@
 """Worker memory after making PDF agreements (issue 14: ≤ 250 MB after 50 documents).
 
 Run: ``REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python bench/measure_worker_memory.py
-[--documents 50] [--max-memory-per-child 200000]``
+[--documents 50] [--max-memory-per-child 120000]``
 
 Not part of ``make bench`` (it needs Redis and starts a worker). Sets up a temporary SQLite
 database as bench_pdf.py does (the worker shares the file), adopts the demo round, starts a
@@ -77,7 +77,7 @@ class Sampler(threading.Thread):
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--documents", type=int, default=50)
-    parser.add_argument("--max-memory-per-child", type=int, default=200_000)
+    parser.add_argument("--max-memory-per-child", type=int, default=120_000)
     parser.add_argument("--timeout", type=int, default=300, help="seconds to wait for one document")
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "")

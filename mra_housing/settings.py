@@ -311,7 +311,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker child (prefork pool) that has grown past this many KiB after a task is replaced
 # by a fresh one: making PDFs leaves WeasyPrint's caches and a fragmented heap behind, so
 # that a worker would keep about 400 MB (issue 14; docs/performance.md, "Worker memory").
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = _int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 200_000, 50_000)
+# 120000 KiB is just above a fresh child (about 110 MB): a child is replaced after nearly
+# every PDF, so the whole worker (parent + child) stays at about 233 MB.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = _int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 120_000, 50_000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
