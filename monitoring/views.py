@@ -132,9 +132,7 @@ def quarter(request: HttpRequest, pk: int, code: str, year: int, quarter: int) -
                 access.require(can_enter)
                 if form.is_valid():
                     changed = services.realisations_save_draft(
-                        values={
-                            k: services.RealisationInput(**v) for k, v in form.values().items()
-                        },
+                        values=form.values(),
                         **kwargs,
                     )
                     messages.success(

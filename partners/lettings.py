@@ -6,104 +6,37 @@ confirms them in monitoring (four eyes across the two organisations). Thin views
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from allocation.models import Round
-from figures import validation as v
 from monitoring import selectors as monitoring
+from monitoring.forms import QuarterForm
 from municipalities.models import Municipality
-from target_groups.models import TargetGroup
 
 from . import selectors, services
 
 
-def field_name(group_code: str) -> str:
-    return f"lettings_{group_code}"
+class LettingsForm(QuarterForm):
+    """The lettings of one quarter: monitoring's quarter form in a corporation's words."""
 
+    number_prefix = "lettings"
+    source_help = gettext_lazy("For example: the letting system of the corporation.")
+    number_help = gettext_lazy("Housed through your lettings in this quarter, in %(unit)s.")
 
-class LettingsForm(forms.Form):
-    """The lettings of one quarter: one number per group, one source and reference date."""
+    def entry(self, current: selectors.LettingLine) -> tuple[int, str, date | None]:
+        return current.report.lettings, current.report.source, current.report.reference_date
 
-    source = forms.CharField(
-        label=gettext_lazy("Source"),
-        max_length=v.SOURCE_MAX_LENGTH,
-        help_text=gettext_lazy("For example: the letting system of the corporation."),
-    )
-    reference_date = forms.DateField(
-        label=gettext_lazy("Reference date"),
-        help_text=gettext_lazy(
-            "The date the numbers refer to, for example the last day of the quarter."
-        ),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        groups: list[TargetGroup],
-        existing: dict[str, selectors.LettingLine],
-        **kwargs: Any,
-    ) -> None:
-        kwargs.setdefault("label_suffix", "")
-        first = next(iter(existing.values()), None)
-        initial = kwargs.setdefault("initial", {})
-        if first is not None:
-            initial.setdefault("source", first.report.source)
-            initial.setdefault("reference_date", first.report.reference_date)
-        super().__init__(*args, **kwargs)
-        self.groups = groups
-        for group in groups:
-            current = existing.get(group.code)
-            self.fields[field_name(group.code)] = forms.CharField(
-                label=group.name,
-                required=False,
-                help_text=_("Housed through your lettings in this quarter, in %(unit)s.")
-                % {"unit": group.get_unit_display()},
-                initial=(
-                    number_format(current.report.lettings, force_grouping=True) if current else ""
-                ),
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--number"}),
-            )
-
-    def group_fields(self) -> list[Any]:
-        return [self[field_name(g.code)] for g in self.groups]
-
-    def values(self) -> dict[str, services.LettingInput]:
-        """Per group code the entered number (groups left empty are left out)."""
-        out = {}
-        for group in self.groups:
-            raw = self.cleaned_data.get(field_name(group.code), "")
-            if raw and raw.strip():
-                out[group.code] = services.LettingInput(
-                    lettings=raw,
-                    source=self.cleaned_data["source"],
-                    reference_date=self.cleaned_data["reference_date"],
-                )
-        return out
-
-    def add_issues(self, issues: list[v.Issue]) -> None:
-        for issue in issues:
-            text = f"{issue.message} {issue.action}"
-            if issue.part == "source":
-                self.add_error("source", text)
-            elif issue.part == "reference_date":
-                self.add_error("reference_date", text)
-            elif issue.field.endswith(".realised"):
-                self.add_error(field_name(v.row_of(issue.field)), text)
-            else:
-                self.add_error(None, text)
+    def make_input(self, raw: str, source: str, reference_date: date) -> services.LettingInput:
+        return services.LettingInput(lettings=raw, source=source, reference_date=reference_date)
 
 
 def _organisation_id(request: HttpRequest) -> int:
